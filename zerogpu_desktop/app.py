@@ -1,0 +1,24 @@
+"""The entry point: a headless command, or the window.
+
+Only the standard library and the argument parser are imported before
+the decision, so `--version` and `send` never pay for Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from zerogpu_desktop.cli import build_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command named in `argv` (default: sys.argv), or opens the window."""
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command is None:
+        from zerogpu_desktop.ui.launch import run_gui
+
+        return run_gui(args)
+    result: int = args.command(args)
+    return result

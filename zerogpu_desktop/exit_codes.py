@@ -1,0 +1,65 @@
+"""The command line's exit codes, one per kind of failure, so scripts can branch on them.
+
+They are documented in the README and in `zerogpu-desktop send --help`.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from zerogpu_desktop.api import errors as api_errors
+
+
+class ExitCode(enum.IntEnum):
+    """Why the command ended."""
+
+    OK = 0
+    UNEXPECTED = 1
+    USAGE = 2
+    AUTH = 3
+    CONTEXT_LENGTH = 4
+    RATE_LIMIT = 5
+    SERVER = 6
+    NETWORK = 7
+    INVALID_RESPONSE = 8
+    REQUEST_REJECTED = 9
+    INTERRUPTED = 130
+
+
+EXIT_CODE_HELP = """\
+exit codes:
+  0  the answer was printed
+  1  unexpected error
+  2  bad usage or missing configuration (model, key, project, base URL)
+  3  authentication or permission (401, 403)
+  4  input longer than the model's context length (420)
+  5  rate limited (429)
+  6  server error (5xx)
+  7  network problem or timeout
+  8  invalid response from the server
+  9  request rejected by the server (400, 404, 422)
+  130 interrupted
+"""
+
+
+def exit_code_for(exc: BaseException) -> ExitCode:
+    """Maps a failure onto its documented exit code."""
+    if isinstance(exc, api_errors.AuthenticationError | api_errors.PermissionDeniedError):
+        return ExitCode.AUTH
+    if isinstance(exc, api_errors.ContextLengthExceededError):
+        return ExitCode.CONTEXT_LENGTH
+    if isinstance(exc, api_errors.RateLimitError):
+        return ExitCode.RATE_LIMIT
+    if isinstance(exc, api_errors.ServerError):
+        return ExitCode.SERVER
+    if isinstance(exc, api_errors.APIStatusError):
+        return ExitCode.REQUEST_REJECTED
+    if isinstance(exc, api_errors.APIConnectionError):
+        return ExitCode.NETWORK
+    if isinstance(exc, api_errors.InvalidResponseError):
+        return ExitCode.INVALID_RESPONSE
+    if isinstance(exc, api_errors.RequestRefusedError):
+        return ExitCode.USAGE
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    return ExitCode.UNEXPECTED
