@@ -1,0 +1,1 @@
+"""The window. Widgets talk only to the controller; the core never imports this package."""

@@ -1,0 +1,351 @@
+"""The one object the window talks to: it owns the key, the client and the running request.
+
+Requests run as asyncio tasks on the qasync loop; the controller keeps
+a strong reference to each (qasync's `asyncSlot` does not), refuses a
+second send while one runs, and cancels for real: cancelling the task
+aborts httpx's read and closes the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from zerogpu_desktop.api.tokens import TruncationStatus, assess_truncation, rejected_assessment
+from zerogpu_desktop.explain import Explanation, explain
+from zerogpu_desktop.storage import Settings
+from zerogpu_desktop.ui.outcome import PromptRequest, RunFailed, RunSucceeded
+from zerogpu_desktop.ui.services import AppServices
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.api.client import RetryNotice, ZeroGPUClient
+
+log = logging.getLogger(__name__)
+
+#: How long shutdown waits for a cancelled request to unwind.
+SHUTDOWN_GRACE_SECONDS = 1.0
+
+
+class SendController(QObject):
+    """Runs prompts and reports their outcome.
+
+    Signals:
+        running_changed(bool): a request started or ended.
+        succeeded(RunSucceeded): an answer arrived.
+        failed(RunFailed): the run failed; the explanation says what to do.
+        cancelled(): the user cancelled the run.
+        retrying(str): a transient failure is being retried; the text says when.
+        key_changed(): the API key or its storage state changed.
+        settings_changed(Settings): settings were replaced.
+    """
+
+    running_changed = Signal(bool)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    retrying = Signal(str)
+    key_changed = Signal()
+    settings_changed = Signal(object)
+
+    def __init__(self, services: AppServices, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.settings: Settings = services.settings_store.load()
+        self.calibration = services.calibration_store.load()
+        self._api_key: str | None = services.overrides.api_key
+        self.key_loaded = self._api_key is not None
+        self.key_in_keyring = False
+        self.key_problem: str | None = None
+        self._client: ZeroGPUClient | None = None
+        self._client_config: tuple[object, ...] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+
+    def __repr__(self) -> str:
+        return f"SendController(running={self.is_running}, has_key={self.has_key})"
+
+    # -- state ------------------------------------------------------------
+
+    @property
+    def is_running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self._api_key)
+
+    @property
+    def base_url(self) -> str:
+        return self.services.overrides.base_url or self.settings.base_url
+
+    @property
+    def project_id(self) -> str:
+        return self.services.overrides.project_id or self.settings.project_id
+
+    def startup_problems(self) -> list[str]:
+        """Sentences about files that were broken and moved aside at start."""
+        stores = (
+            self.services.settings_store,
+            self.services.draft_store,
+            self.services.ui_state,
+            self.services.calibration_store,
+        )
+        return [store.last_problem for store in stores if store.last_problem]
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Runs background work with a strong reference so it cannot be collected mid-flight."""
+        task = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_task_failure)
+        return task
+
+    # -- key ----------------------------------------------------------------
+
+    async def load_key(self) -> None:
+        """Reads the key from the OS keyring off the GUI thread (bounded wait)."""
+        if self.services.overrides.api_key:
+            self.key_loaded = True
+            self.key_changed.emit()
+            return
+        result = await self.services.key_store.load()
+        self._api_key = result.key
+        self.key_in_keyring = result.stored_in_keyring
+        self.key_problem = result.problem
+        self.key_loaded = True
+        self._drop_client()
+        self.key_changed.emit()
+
+    async def save_key(self, key: str) -> None:
+        """Stores the key in the OS keyring; on failure keeps it for this session only."""
+        key = key.strip()
+        if not key:
+            return
+        result = await self.services.key_store.save(key)
+        self._api_key = key
+        self.key_in_keyring = result.stored_in_keyring
+        self.key_problem = result.problem
+        self._drop_client()
+        self.key_changed.emit()
+
+    async def forget_key(self) -> None:
+        result = await self.services.key_store.delete()
+        self._api_key = self.services.overrides.api_key
+        self.key_in_keyring = False
+        self.key_problem = result.problem
+        self._drop_client()
+        self.key_changed.emit()
+
+    # -- settings ----------------------------------------------------------
+
+    def update_settings(self, settings: Settings) -> str | None:
+        """Saves new settings; returns a sentence if they could not be written."""
+        self.settings = settings
+        self._drop_client()
+        self.settings_changed.emit(settings)
+        try:
+            self.services.settings_store.save(settings)
+        except OSError as exc:
+            return explain(exc).as_line()
+        return None
+
+    def set_input_limit(self, model: str, limit: int | None) -> None:
+        """Remembers a model's input-token limit (None: unknown) for truncation checks."""
+        from dataclasses import replace
+
+        from zerogpu_desktop.storage import ModelEntry
+
+        model = model.strip()
+        if not model or self.settings.input_limit_for(model) == limit:
+            return
+        settings = self.settings
+        if all(entry.id != model for entry in settings.models):
+            settings = settings.with_model_used(model)
+        models = tuple(
+            ModelEntry(entry.id, limit) if entry.id == model else entry for entry in settings.models
+        )
+        problem = self.update_settings(replace(settings, models=models))
+        if problem:
+            log.warning("could not save settings: %s", problem)
+
+    # -- running -------------------------------------------------------------
+
+    def send(self, request: PromptRequest) -> bool:
+        """Starts a run; returns False (and does nothing) while one is already running."""
+        if self.is_running:
+            return False
+        self._task = asyncio.ensure_future(self._run(request))
+        self._task.add_done_callback(_log_task_failure)
+        self.running_changed.emit(True)
+        return True
+
+    def cancel(self) -> bool:
+        """Cancels the running request at once; returns whether there was one."""
+        if not self.is_running:
+            return False
+        assert self._task is not None
+        self._task.cancel()
+        return True
+
+    async def shutdown(self) -> None:
+        """Cancels everything, waits briefly, and closes the connection pool."""
+        tasks = [t for t in (self._task, *self._background) if t is not None and not t.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_SECONDS)
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(client.aclose(), SHUTDOWN_GRACE_SECONDS)
+
+    async def _run(self, request: PromptRequest) -> None:
+        started = time.monotonic()
+        try:
+            outcome = await self._attempt(request, started)
+        except asyncio.CancelledError:
+            self.running_changed.emit(False)
+            self.cancelled.emit()
+            raise
+        self.running_changed.emit(False)
+        if isinstance(outcome, RunSucceeded):
+            self.succeeded.emit(outcome)
+        else:
+            self.failed.emit(outcome)
+
+    async def _attempt(self, request: PromptRequest, started: float) -> RunSucceeded | RunFailed:
+        from zerogpu_desktop.api import ContextLengthExceededError, Message, ZeroGPUError
+
+        missing = self._missing_configuration(request)
+        if missing is not None:
+            return RunFailed(request, missing, 0.0, needs_settings=missing.title != "No model")
+        messages = []
+        if request.system_prompt:
+            messages.append(Message("system", request.system_prompt))
+        messages.append(Message("user", request.user_prompt))
+        limit = self.settings.input_limit_for(request.model)
+        try:
+            client = self._client_for_settings()
+            response = await client.create_response(request.model, messages)
+        except ContextLengthExceededError as exc:
+            return RunFailed(
+                request,
+                explain(exc),
+                time.monotonic() - started,
+                rejected_assessment(request.text_sent(), limit),
+            )
+        except ZeroGPUError as exc:
+            from zerogpu_desktop.api import AuthenticationError, PermissionDeniedError
+
+            return RunFailed(
+                request,
+                explain(exc),
+                time.monotonic() - started,
+                needs_settings=isinstance(exc, AuthenticationError | PermissionDeniedError),
+            )
+        seconds = time.monotonic() - started
+        assessment = assess_truncation(
+            request.text_sent(),
+            response.usage.input_tokens if response.usage else None,
+            limit=limit,
+            model=request.model,
+            calibration=self.calibration,
+        )
+        self._learn(request, response.usage.input_tokens if response.usage else None, assessment)
+        self._remember_model(request.model)
+        return RunSucceeded(request, response, assessment, seconds)
+
+    def _missing_configuration(self, request: PromptRequest) -> Explanation | None:
+        if not request.model.strip():
+            return Explanation("No model", "Choose or type a model ID first.", "")
+        if not request.user_prompt.strip():
+            return Explanation("Nothing to send", "The user prompt is empty.", "")
+        if not self._api_key:
+            if not self.key_loaded:
+                return Explanation(
+                    "Key not loaded yet",
+                    "The API key is still being read from the system keyring.",
+                    "Try again in a moment.",
+                )
+            return Explanation(
+                "No API key", "The app has no API key yet.", "Add it in Settings (Ctrl+,)."
+            )
+        if not self.project_id:
+            return Explanation(
+                "No project ID", "The app has no project ID yet.", "Add it in Settings (Ctrl+,)."
+            )
+        return None
+
+    def _client_for_settings(self) -> ZeroGPUClient:
+        import httpx
+
+        from zerogpu_desktop.api import ZeroGPUClient
+
+        assert self._api_key is not None
+        settings = self.settings
+        config = (
+            self._api_key,
+            self.project_id,
+            self.base_url,
+            settings.connect_timeout,
+            settings.read_timeout,
+            settings.max_retries,
+        )
+        if self._client is None or self._client_config != config:
+            self._drop_client()
+            timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
+            self._client = ZeroGPUClient(
+                self._api_key,
+                self.project_id,
+                base_url=self.base_url,
+                timeout=timeout,
+                max_retries=settings.max_retries,
+                on_retry=self._announce_retry,
+            )
+            self._client_config = config
+        return self._client
+
+    def _drop_client(self) -> None:
+        client, self._client, self._client_config = self._client, None, None
+        if client is not None:
+            with contextlib.suppress(RuntimeError):
+                self.spawn(client.aclose())
+
+    def _announce_retry(self, notice: RetryNotice) -> None:
+        self.retrying.emit(
+            f"Retrying in {notice.wait_seconds:.1f} s (attempt {notice.attempt + 1}): "
+            f"{notice.reason}"
+        )
+
+    def _learn(self, request: PromptRequest, counted: int | None, assessment: Any) -> None:
+        if counted is None or assessment.status is not TruncationStatus.NOT_TRUNCATED:
+            return
+        if self.calibration.record(request.model, request.text_sent(), counted):
+            try:
+                self.services.calibration_store.save(self.calibration)
+            except OSError as exc:
+                log.warning("could not save token calibration: %s", exc)
+
+    def _remember_model(self, model: str) -> None:
+        updated = self.settings.with_model_used(model)
+        if updated != self.settings:
+            problem = self.update_settings(updated)
+            if problem:
+                log.warning("could not save settings: %s", problem)
+
+
+def _log_task_failure(task: asyncio.Task[Any]) -> None:
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.error("background task failed", exc_info=exc)
+        import sys
+
+        sys.excepthook(type(exc), exc, exc.__traceback__)

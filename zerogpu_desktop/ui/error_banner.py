@@ -1,0 +1,63 @@
+"""An inline, dismissable message above the output: no modal dialog for routine errors."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from zerogpu_desktop.explain import Explanation
+from zerogpu_desktop.ui.palette import tone
+
+
+class ErrorBanner(QFrame):
+    """Title, sentence and fix in one line, with an optional "Open Settings" button.
+
+    Signals:
+        settings_requested(): the user wants to fix it in Settings.
+    """
+
+    settings_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Message")
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message text")
+        self.message.setTextInteractionFlags(
+            self.message.textInteractionFlags().TextSelectableByMouse
+        )
+        self.settings_button = QPushButton("Open &Settings", self)
+        self.settings_button.setAccessibleName("Open Settings")
+        self.dismiss_button = QPushButton("Dismiss", self)
+        self.dismiss_button.setAccessibleName("Dismiss message")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.settings_button)
+        layout.addWidget(self.dismiss_button)
+        self.settings_button.clicked.connect(self.settings_requested)
+        self.dismiss_button.clicked.connect(self.hide)
+        self.hide()
+
+    def show_explanation(
+        self, explanation: Explanation, *, offer_settings: bool, severity: str = "bad"
+    ) -> None:
+        colour = tone(severity)
+        self.setStyleSheet(f"#errorBanner {{ border: 1px solid {colour}; border-radius: 6px; }}")
+        title = explanation.title
+        rest = " ".join(part for part in (explanation.sentence, explanation.fix) if part)
+        self.message.setText(f"<b style='color:{colour}'>{_escape(title)}.</b> {_escape(rest)}")
+        self.message.setAccessibleDescription(explanation.as_line())
+        self.settings_button.setVisible(offer_settings)
+        self.show()
+
+    def text(self) -> str:
+        """The message as plain words (what a screen reader announces)."""
+        return self.message.accessibleDescription()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

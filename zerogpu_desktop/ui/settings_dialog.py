@@ -1,0 +1,171 @@
+"""Settings: the API key (to the OS keyring only), project, base URL, timeouts, retries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zerogpu_desktop.storage import Settings
+from zerogpu_desktop.storage.settings import MAX_RETRIES_LIMIT
+
+
+@dataclass(frozen=True)
+class SettingsSubmission:
+    """What the user confirmed. `new_key` is None when the key field was left empty."""
+
+    settings: Settings
+    new_key: str | None = field(default=None, repr=False)
+    forget_key: bool = False
+
+
+class SettingsDialog(QDialog):
+    """Opened with `open()` (never `exec()`, which breaks qasync's running tasks).
+
+    Signals:
+        submitted(SettingsSubmission): OK was pressed with valid values.
+    """
+
+    submitted = Signal(object)
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        key_status: str,
+        has_key: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings — ZeroGPU Desktop")
+        self.setAccessibleName("Settings")
+        self._settings = settings
+        self._forget = False
+
+        self.key_edit = QLineEdit(self)
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setAccessibleName("API key")
+        self.key_edit.setPlaceholderText(
+            "•••••••• (leave empty to keep the saved key)" if has_key else "paste your API key"
+        )
+        self.show_key = QCheckBox("Show", self)
+        self.show_key.setAccessibleName("Show API key")
+        self.show_key.toggled.connect(
+            lambda on: self.key_edit.setEchoMode(
+                QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
+            )
+        )
+        self.forget_button = QPushButton("Forget key", self)
+        self.forget_button.setAccessibleName("Forget API key")
+        self.forget_button.setEnabled(has_key)
+        self.forget_button.clicked.connect(self._mark_forget)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_edit, 1)
+        key_row.addWidget(self.show_key)
+        key_row.addWidget(self.forget_button)
+        self.key_status = QLabel(key_status, self)
+        self.key_status.setWordWrap(True)
+        self.key_status.setAccessibleName("Key storage status")
+
+        self.project_edit = QLineEdit(settings.project_id, self)
+        self.project_edit.setAccessibleName("Project ID")
+        self.project_edit.setPlaceholderText("your project UUID")
+        self.base_url_edit = QLineEdit(settings.base_url, self)
+        self.base_url_edit.setAccessibleName("Base URL")
+        self.connect_timeout = _seconds_box(
+            settings.connect_timeout, 1, 120, "Connect timeout", self
+        )
+        self.read_timeout = _seconds_box(settings.read_timeout, 5, 3600, "Read timeout", self)
+        self.retries = QSpinBox(self)
+        self.retries.setRange(0, MAX_RETRIES_LIMIT)
+        self.retries.setValue(settings.max_retries)
+        self.retries.setAccessibleName("Retries")
+        self.monospace = QCheckBox("Monospace font in the prompt editors", self)
+        self.monospace.setAccessibleName("Monospace editors")
+        self.monospace.setChecked(settings.monospace_editors)
+        self.error_label = QLabel("", self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setAccessibleName("Settings problem")
+        self.error_label.hide()
+
+        key_label = QLabel("&API key:", self)
+        key_label.setBuddy(self.key_edit)
+        form = QFormLayout()
+        form.addRow(key_label, key_row)
+        form.addRow("", self.key_status)
+        form.addRow("&Project ID:", self.project_edit)
+        form.addRow("&Base URL:", self.base_url_edit)
+        form.addRow("&Connect timeout:", self.connect_timeout)
+        form.addRow("&Read timeout:", self.read_timeout)
+        form.addRow("Re&tries:", self.retries)
+        form.addRow("", self.monospace)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+        self.key_edit.setFocus()
+
+    def _mark_forget(self) -> None:
+        self._forget = True
+        self.key_edit.clear()
+        self.key_status.setText("The key will be removed from the keyring when you press OK.")
+        self.forget_button.setEnabled(False)
+
+    def _submit(self) -> None:
+        from zerogpu_desktop.api.client import validate_base_url
+        from zerogpu_desktop.api.errors import RequestRefusedError
+
+        base_url = self.base_url_edit.text().strip() or Settings().base_url
+        try:
+            validate_base_url(base_url)
+        except RequestRefusedError as exc:
+            self.error_label.setText(exc.message)
+            self.error_label.show()
+            self.base_url_edit.setFocus()
+            return
+        settings = replace(
+            self._settings,
+            project_id=self.project_edit.text().strip(),
+            base_url=base_url.rstrip("/"),
+            connect_timeout=self.connect_timeout.value(),
+            read_timeout=self.read_timeout.value(),
+            max_retries=self.retries.value(),
+            monospace_editors=self.monospace.isChecked(),
+        )
+        key = self.key_edit.text().strip() or None
+        self.key_edit.clear()
+        self.submitted.emit(SettingsSubmission(settings, key, self._forget and key is None))
+        self.accept()
+
+
+def _seconds_box(
+    value: float, low: float, high: float, name: str, parent: QWidget
+) -> QDoubleSpinBox:
+    box = QDoubleSpinBox(parent)
+    box.setRange(low, high)
+    box.setDecimals(0)
+    box.setSuffix(" s")
+    box.setValue(value)
+    box.setAccessibleName(name)
+    return box
