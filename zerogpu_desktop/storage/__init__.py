@@ -1,0 +1,46 @@
+"""Everything the app keeps on disk, in one injected data folder. No Qt here.
+
+Stores take the data folder in their constructor (never a global), write atomically, and
+move broken files aside instead of deleting them.
+"""
+
+from zerogpu_desktop.storage.atomic import (
+    LoadResult,
+    atomic_write_json,
+    atomic_write_text,
+    load_json_or_quarantine,
+)
+from zerogpu_desktop.storage.datadir import (
+    DATA_DIR_ENV,
+    DataDirError,
+    ensure_data_dir,
+    resolve_data_dir,
+)
+from zerogpu_desktop.storage.drafts import Draft, DraftStore
+from zerogpu_desktop.storage.settings import (
+    DEFAULT_BASE_URL,
+    MAX_MODELS,
+    ModelEntry,
+    Settings,
+    SettingsStore,
+)
+from zerogpu_desktop.storage.ui_state import UiStateStore
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "DEFAULT_BASE_URL",
+    "MAX_MODELS",
+    "DataDirError",
+    "Draft",
+    "DraftStore",
+    "LoadResult",
+    "ModelEntry",
+    "Settings",
+    "SettingsStore",
+    "UiStateStore",
+    "atomic_write_json",
+    "atomic_write_text",
+    "ensure_data_dir",
+    "load_json_or_quarantine",
+    "resolve_data_dir",
+]

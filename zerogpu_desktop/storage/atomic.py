@@ -1,0 +1,189 @@
+"""Write files so a crash never leaves half a file, and set aside files that do not parse.
+
+Every store in this package goes through here, so "the old file survives a failed save" and
+"a broken file is kept, never deleted" are guaranteed in one place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+_log = logging.getLogger(__name__)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) so readers see the old or the new file, never a mix.
+
+    The temporary file lives in the same folder because ``os.replace`` is only atomic within
+    one file system. Data is fsynced before the rename and the folder after it, so a power cut
+    cannot leave an empty file behind (ext4 and friends may otherwise reorder the writes).
+
+    Args:
+        path: The file to replace; its folder must exist.
+        text: The full new content. Newlines are written as ``\\n`` on every platform.
+
+    Raises:
+        OSError: The file could not be written; the old file is untouched and no temporary
+            file is left behind.
+        UnicodeEncodeError: ``text`` cannot be encoded (e.g. a lone surrogate); same guarantee.
+    """
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_json(path: Path, obj: object, *, indent: int | None = 2) -> None:
+    """Serialise ``obj`` as JSON and write it with ``atomic_write_text``.
+
+    Serialisation happens before the disk is touched, so an unserialisable value fails
+    without creating even a temporary file. ``allow_nan=False`` keeps the output valid JSON
+    that other tools (and a person with an editor) can read.
+
+    Args:
+        path: The file to replace.
+        obj: Plain JSON data (dicts, lists, str, int, float, bool, None).
+        indent: Pretty-printing indent; None writes one compact line.
+
+    Raises:
+        TypeError: ``obj`` holds something JSON cannot represent.
+        ValueError: ``obj`` holds NaN or infinity, or a circular reference.
+        OSError: See ``atomic_write_text``.
+    """
+    text = json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False)
+    atomic_write_text(path, text + "\n")
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Persist the rename itself; skipped where folders cannot be opened (Windows)."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        dir_fd = os.open(folder, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on folders
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What reading a JSON file produced, and what the user should be told about it.
+
+    Attributes:
+        data: The top-level JSON object, or None when the file is missing or was set aside.
+        quarantined_to: Where a broken file was moved, or None.
+        problem: One human sentence for the UI to show once, or None when all is well.
+            A missing file is not a problem: it is every first start.
+    """
+
+    data: dict[str, Any] | None
+    quarantined_to: Path | None = None
+    problem: str | None = None
+
+
+def load_json_or_quarantine(
+    path: Path, *, what: str | None = None, now: datetime | None = None
+) -> LoadResult:
+    """Read a JSON object from ``path``; move the file aside if it is unreadable or not one.
+
+    Only a top-level object counts as valid because every file the app writes is an object
+    with a ``"version"`` key. The broken file is renamed, never deleted, so whatever the user
+    (or a crashed older version) wrote can still be recovered by hand.
+
+    Args:
+        path: The file to read.
+        what: How to name the file in the problem sentence, e.g. "settings"; defaults to the
+            file name.
+        now: The time used in the quarantine name; injectable for tests.
+
+    Returns:
+        A LoadResult; it never raises for a bad or missing file.
+    """
+    label = f"The {what} file" if what else f"The file {path.name}"
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LoadResult(data=None)
+    except OSError as exc:
+        return _quarantine(path, label, f"could not be read ({exc.strerror or exc})", now)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _quarantine(path, label, "is not UTF-8 text", now)
+    except json.JSONDecodeError as exc:
+        return _quarantine(path, label, f"is not valid JSON ({exc.msg} at line {exc.lineno})", now)
+    if not isinstance(data, dict):
+        return _quarantine(path, label, f"holds a JSON {_json_type(data)}, not an object", now)
+    return LoadResult(data=data)
+
+
+def _quarantine(path: Path, label: str, reason: str, now: datetime | None) -> LoadResult:
+    """Move ``path`` to a free ``<name>.corrupt-<timestamp>`` name and describe what happened."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = _free_name(path.with_name(f"{path.name}.corrupt-{stamp}"))
+    try:
+        os.rename(path, target)
+    except OSError as exc:
+        _log.warning("Could not move aside %s: %s", path, exc)
+        return LoadResult(
+            data=None,
+            problem=(
+                f"{label} {reason}, and it could not be moved aside ({exc.strerror or exc}). "
+                f"Defaults are used for now; move or fix {path} by hand."
+            ),
+        )
+    _log.warning("%s %s; moved to %s", label, reason, target)
+    return LoadResult(
+        data=None,
+        quarantined_to=target,
+        problem=(
+            f"{label} {reason}, so defaults are used. "
+            f"The old file was kept as {target} in case you want to recover something from it."
+        ),
+    )
+
+
+def _free_name(candidate: Path) -> Path:
+    """Return ``candidate``, or ``candidate-2``, ``-3``... whichever does not exist yet."""
+    if not candidate.exists() and not candidate.is_symlink():
+        return candidate
+    number = 2
+    while True:
+        numbered = candidate.with_name(f"{candidate.name}-{number}")
+        if not numbered.exists() and not numbered.is_symlink():
+            return numbered
+        number += 1
+
+
+def _json_type(value: object) -> str:
+    """Name a parsed JSON value the way JSON does, for the problem sentence."""
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "true/false value"
+    if value is None:
+        return "null"
+    return "number"

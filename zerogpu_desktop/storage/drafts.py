@@ -1,0 +1,94 @@
+"""The unsent prompt (``draft.json``), so a crash or a closed window loses no typing.
+
+The UI calls ``DraftStore.save`` after every debounced edit, so saving must stay cheap for a
+few hundred KB of text: one serialisation, one write, and nothing at all when the draft has
+not changed since the last save.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zerogpu_desktop.storage.atomic import atomic_write_json, load_json_or_quarantine
+from zerogpu_desktop.storage.coerce import read_str
+
+DRAFT_FILE_NAME = "draft.json"
+DRAFT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What is in the editors right now.
+
+    Attributes:
+        model: The model id chosen for the next request.
+        system_prompt: The system prompt text.
+        user_prompt: The user prompt text.
+    """
+
+    model: str = ""
+    system_prompt: str = ""
+    user_prompt: str = ""
+
+
+class DraftStore:
+    """Loads and saves the ``Draft`` in ``<data dir>/draft.json``.
+
+    Attributes:
+        path: The draft file.
+        last_problem: After ``load()``, a sentence the UI should show once (the file was
+            broken and moved aside), or None.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / DRAFT_FILE_NAME
+        self.last_problem: str | None = None
+        self._last_written: Draft | None = None
+
+    def load(self) -> Draft:
+        """Read the draft; a missing or broken file gives an empty draft, never an error."""
+        result = load_json_or_quarantine(self.path, what="draft")
+        self.last_problem = result.problem
+        if result.data is None:
+            self._last_written = None
+            return Draft()
+        draft = _draft_from_json(result.data)
+        self._last_written = draft
+        return draft
+
+    def save(self, draft: Draft) -> bool:
+        """Write ``draft`` atomically unless it equals what this store last wrote or read.
+
+        Skipping unchanged drafts matters because debounced saves also fire for cursor-only
+        changes, and each real write costs an fsync.
+
+        Returns:
+            True if the file was written, False if it was already up to date.
+
+        Raises:
+            OSError: The file could not be written; the previous draft file is intact.
+        """
+        if draft == self._last_written and self.path.exists():
+            return False
+        atomic_write_json(self.path, _draft_to_json(draft), indent=None)
+        self._last_written = draft
+        return True
+
+
+def _draft_to_json(draft: Draft) -> dict[str, Any]:
+    return {
+        "version": DRAFT_VERSION,
+        "model": draft.model,
+        "system_prompt": draft.system_prompt,
+        "user_prompt": draft.user_prompt,
+    }
+
+
+def _draft_from_json(data: dict[str, Any]) -> Draft:
+    return Draft(
+        model=read_str(data, "model", ""),
+        system_prompt=read_str(data, "system_prompt", ""),
+        user_prompt=read_str(data, "user_prompt", ""),
+    )

@@ -1,0 +1,78 @@
+"""Window geometry, splitter sizes and similar opaque blobs (``ui_state.json``).
+
+Kept apart from ``settings.json`` because these values change on every resize, are not
+something a person edits, and losing them costs nothing but a window position. Values are
+bytes (Qt's ``saveGeometry()`` output) stored as base64 so the file stays plain JSON; this
+module never imports Qt.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+
+from zerogpu_desktop.storage.atomic import atomic_write_json, load_json_or_quarantine
+
+UI_STATE_FILE_NAME = "ui_state.json"
+UI_STATE_VERSION = 1
+
+
+class UiStateStore:
+    """A small name → bytes map persisted in ``<data dir>/ui_state.json``.
+
+    The file is read on first use (or an explicit ``load()``), changed in memory by ``set``,
+    and written by ``save()``, typically once when the window closes.
+
+    Attributes:
+        path: The state file.
+        last_problem: After loading, a sentence the UI may show once (the file was broken
+            and moved aside), or None.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / UI_STATE_FILE_NAME
+        self.last_problem: str | None = None
+        self._values: dict[str, str] | None = None
+
+    def load(self) -> None:
+        """(Re)read the file, dropping entries that are not valid base64 strings."""
+        result = load_json_or_quarantine(self.path, what="window layout")
+        self.last_problem = result.problem
+        raw = result.data.get("values") if result.data is not None else None
+        values: dict[str, str] = {}
+        if isinstance(raw, dict):
+            for name, encoded in raw.items():
+                if isinstance(encoded, str) and _decode(encoded) is not None:
+                    values[name] = encoded
+        self._values = values
+
+    def get(self, name: str) -> bytes | None:
+        """Return the bytes stored under ``name``, or None if there are none."""
+        encoded = self._loaded().get(name)
+        return _decode(encoded) if encoded is not None else None
+
+    def set(self, name: str, value: bytes) -> None:
+        """Remember ``value`` under ``name``; call ``save()`` to write it to disk."""
+        self._loaded()[name] = base64.b64encode(bytes(value)).decode("ascii")
+
+    def save(self) -> None:
+        """Write all values atomically.
+
+        Raises:
+            OSError: The file could not be written; the previous file is intact.
+        """
+        atomic_write_json(self.path, {"version": UI_STATE_VERSION, "values": self._loaded()})
+
+    def _loaded(self) -> dict[str, str]:
+        if self._values is None:
+            self.load()
+        assert self._values is not None
+        return self._values
+
+
+def _decode(encoded: str) -> bytes | None:
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        return None
