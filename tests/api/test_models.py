@@ -74,7 +74,12 @@ def test_every_output_text_of_every_message_in_order_and_nothing_else() -> None:
 
 @pytest.mark.parametrize(
     "usage",
-    [None, "56", {"input_tokens": "24", "output_tokens": 3}, {"input_tokens": -1, "output_tokens": 3}],
+    [
+        None,
+        "56",
+        {"input_tokens": "24", "output_tokens": 3},
+        {"input_tokens": -1, "output_tokens": 3},
+    ],
 )
 def test_missing_or_malformed_usage_is_none(usage: object) -> None:
     data: dict[str, object] = {"output": []}

@@ -56,7 +56,9 @@ def test_at_the_limit_with_a_short_estimate_is_only_possible() -> None:
 def test_unknown_limit_large_gap_is_possibly_truncated() -> None:
     verdict = assess_truncation("lorem ipsum " * 1000, 100)
     assert verdict.status is TruncationStatus.POSSIBLY_TRUNCATED
-    assert verdict.explanation.startswith("Possibly truncated: ~3,000 tokens estimated, 100 counted")
+    assert verdict.explanation.startswith(
+        "Possibly truncated: ~3,000 tokens estimated, 100 counted"
+    )
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ import asyncio
 import ipaddress
 import json
 import logging
+import socket
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -53,6 +55,16 @@ class RetryNotice:
     attempt: int
     wait_seconds: float
     reason: str
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from, to find the OS-level cause."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 10:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
 
 
 def _is_loopback(host: str) -> bool:
@@ -262,13 +274,14 @@ class ZeroGPUClient:
     def _describe_transport_error(self, exc: httpx.TransportError) -> str:
         host = urlsplit(self.base_url).netloc
         detail = redact(str(exc).strip(), (self._api_key,))
+        causes = _exception_chain(exc)
         if isinstance(exc, httpx.ConnectError):
             lowered = detail.lower()
-            if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+            if any(isinstance(c, ssl.SSLError) for c in causes) or "certificate" in lowered:
                 what = f"A secure (TLS) connection to {host} could not be set up"
-            elif "name" in lowered and ("resolution" in lowered or "known" in lowered):
+            elif any(isinstance(c, socket.gaierror) for c in causes) or "name" in lowered:
                 what = f"The host name {urlsplit(self.base_url).hostname} could not be resolved"
-            elif "refused" in lowered:
+            elif any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in lowered:
                 what = f"{host} refused the connection"
             else:
                 what = f"Could not connect to {host}"

@@ -50,6 +50,8 @@ class ModelPicker(QWidget):
         self.limit.setSuffix(" tokens")
         self.limit.setGroupSeparatorShown(True)
         self.limit.setAccessibleName("Input token limit")
+        self.limit.setMinimumWidth(150)
+        self.limit.setMaximumWidth(200)
         self.limit.setToolTip(
             "The model's maximum input, if you know it: used to detect silent truncation"
         )
@@ -59,10 +61,10 @@ class ModelPicker(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label)
-        layout.addWidget(self.combo, 3)
+        layout.addWidget(self.combo, 1)
         layout.addSpacing(12)
         layout.addWidget(limit_label)
-        layout.addWidget(self.limit, 1)
+        layout.addWidget(self.limit)
 
         self._settings = Settings()
         self.combo.currentTextChanged.connect(self._on_text_changed)

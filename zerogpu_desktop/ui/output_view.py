@@ -70,6 +70,7 @@ class OutputView(QWidget):
         self.browser = QTextBrowser(self)
         self.browser.setAccessibleName("Output")
         self.browser.setOpenExternalLinks(True)
+        self.browser.document().setDocumentMargin(10)
         self.browser.setPlaceholderText("The answer appears here. Press Ctrl+Enter to send.")
         self.plain = QPlainTextEdit(self)
         self.plain.setReadOnly(True)
