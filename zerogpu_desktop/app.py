@@ -20,5 +20,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zerogpu_desktop.ui.launch import run_gui
 
         return run_gui(args)
+    _log_to_stderr()
     result: int = args.command(args)
     return result
+
+
+def _log_to_stderr() -> None:
+    """Commands print their own messages; the log adds only errors, redacted, on stderr."""
+    import logging
+
+    from zerogpu_desktop.api.redaction import install_log_redaction
+
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("zerogpu-desktop: %(levelname)s: %(message)s"))
+        handler.setLevel(logging.ERROR)
+        root.addHandler(handler)
+    install_log_redaction()

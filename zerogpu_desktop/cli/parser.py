@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from zerogpu_desktop import __version__
-from zerogpu_desktop.cli import send
+from zerogpu_desktop.cli import diagnose, send
 from zerogpu_desktop.exit_codes import EXIT_CODE_HELP
 
 
@@ -53,4 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(send_parser, suppress_defaults=True)
     send.configure(send_parser)
+    diagnose_parser = commands.add_parser(
+        "diagnose",
+        help="check this installation and print what a bug report needs",
+        description="Print versions, the keyring backend (with a store/read-back test), the "
+        "data folder, the TLS CA bundle and the Qt platform plugin. Exits 1 when something "
+        "essential is broken.",
+    )
+    _add_common(diagnose_parser, suppress_defaults=True)
+    diagnose.configure(diagnose_parser)
     return parser
