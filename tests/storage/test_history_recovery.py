@@ -1,0 +1,132 @@
+"""A damaged history database is set aside (never deleted) and a fresh one started; a healthy
+but unusable one is left alone with a clear error."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from zerogpu_desktop.storage import history_open
+from zerogpu_desktop.storage.history import HistoryError, HistoryStore, RunRecord
+
+STAMP = datetime(2024, 1, 2, 3, 4, 5)
+ASIDE = "history.sqlite3.corrupt-20240102-030405"
+
+
+def _filled_database(folder: Path, runs: int = 400) -> Path:
+    with HistoryStore(folder) as store:
+        store.record_many(
+            RunRecord("m", "system " * 20, f"prompt {n} " * 30, "answer " * 200)
+            for n in range(runs)
+        )
+    path = folder / "history.sqlite3"
+    assert not Path(f"{path}-wal").exists()  # checkpointed on close: the file is complete
+    return path
+
+
+def _assert_fresh_start(store: HistoryStore, folder: Path, original: bytes) -> None:
+    assert store.count() == 0
+    assert store.record(RunRecord("m", "s", "new run", "a")) >= 1
+    assert store.last_problem is not None
+    assert store.last_problem.startswith("The history database was damaged")
+    assert "a new, empty history was started" in store.last_problem
+    assert str(folder / ASIDE) in store.last_problem
+    assert (folder / ASIDE).read_bytes() == original  # kept byte for byte
+
+
+def test_garbage_file_is_moved_aside_and_a_fresh_history_started(tmp_path: Path) -> None:
+    garbage = b"this is not a database\x00\xff" * 100
+    (tmp_path / "history.sqlite3").write_bytes(garbage)
+
+    with HistoryStore(tmp_path, now=STAMP) as store:
+        _assert_fresh_start(store, tmp_path, garbage)
+        assert "not a database" in (store.last_problem or "")
+
+
+def test_truncated_database_is_moved_aside(tmp_path: Path) -> None:
+    path = _filled_database(tmp_path)
+    truncated = path.read_bytes()[: path.stat().st_size // 2]
+    path.write_bytes(truncated)
+
+    with HistoryStore(tmp_path, now=STAMP) as store:
+        _assert_fresh_start(store, tmp_path, truncated)
+
+
+def test_database_with_a_damaged_page_is_moved_aside(tmp_path: Path) -> None:
+    path = _filled_database(tmp_path)
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    middle = (len(data) // page_size // 2) * page_size
+    data[middle : middle + page_size] = b"\xa5" * page_size
+    path.write_bytes(bytes(data))
+
+    with HistoryStore(tmp_path, now=STAMP) as store:
+        _assert_fresh_start(store, tmp_path, bytes(data))
+
+
+def test_side_files_move_with_the_database_under_matching_names(tmp_path: Path) -> None:
+    (tmp_path / "history.sqlite3").write_bytes(b"garbage" * 1000)
+    (tmp_path / "history.sqlite3-wal").write_bytes(b"wal bytes")
+    (tmp_path / "history.sqlite3-shm").write_bytes(b"shm bytes")
+    (tmp_path / f"{ASIDE}").write_bytes(b"an earlier casualty")
+
+    with HistoryStore(tmp_path, now=STAMP) as store:
+        assert store.count() == 0
+
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {f"{ASIDE}-2", f"{ASIDE}-2-wal", f"{ASIDE}-2-shm", ASIDE} <= names
+    assert (tmp_path / f"{ASIDE}-2-wal").read_bytes() == b"wal bytes"
+    assert (tmp_path / ASIDE).read_bytes() == b"an earlier casualty"
+
+
+def test_an_empty_file_is_a_valid_new_database(tmp_path: Path) -> None:
+    (tmp_path / "history.sqlite3").write_bytes(b"")
+
+    with HistoryStore(tmp_path) as store:
+        assert store.last_problem is None
+        assert store.count() == 0
+
+
+def test_an_unopenable_path_raises_and_is_not_moved(tmp_path: Path) -> None:
+    (tmp_path / "history.sqlite3").mkdir()
+
+    with pytest.raises(HistoryError, match="cannot be opened right now"):
+        HistoryStore(tmp_path)
+
+    assert (tmp_path / "history.sqlite3").is_dir()
+    assert [p.name for p in tmp_path.iterdir()] == ["history.sqlite3"]
+
+
+def test_a_locked_database_raises_and_is_not_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _filled_database(tmp_path, runs=3)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(history_open, "BUSY_TIMEOUT_SECONDS", 0.05)
+    try:
+        with pytest.raises(HistoryError, match="locked"):
+            HistoryStore(tmp_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    assert not any(".corrupt-" in p.name for p in tmp_path.iterdir())
+    with HistoryStore(tmp_path) as store:
+        assert store.count() == 3
+
+
+def test_a_database_from_a_newer_version_is_used_and_reported(tmp_path: Path) -> None:
+    path = _filled_database(tmp_path, runs=2)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+
+    with HistoryStore(tmp_path) as store:
+        assert store.count() == 2
+        assert store.last_problem is not None
+        assert "newer version" in store.last_problem

@@ -1,0 +1,134 @@
+"""The history database's tables, and the migrations that bring any older file up to date.
+
+The schema version is ``PRAGMA user_version`` (a number in the file header: no extra table to
+keep consistent). ``MIGRATIONS[n]`` turns version ``n`` into ``n + 1`` and runs in one
+transaction together with the version bump, so a crash mid-migration leaves the old version.
+
+Design choices, with the reason for each:
+
+- ``runs`` keeps the small columns first and the three big texts last. SQLite stores a row's
+  columns in order and spills long rows to overflow pages, so listing pages (which read only
+  the small columns) rarely touch the texts.
+- ``preview`` (first line of the user prompt) is computed once at insert, so the list never
+  reads the prompt itself.
+- ``id`` is ``AUTOINCREMENT``: ids grow in recording order and are never reused, even after
+  a delete or a clear, so "newest first" is ``ORDER BY id DESC`` (free on the table's own
+  b-tree and on the FTS index) and a stale id held by the UI can never open a different run.
+- ``runs_created`` covers ``created`` plus the model and token columns: the usage-per-day
+  query reads only this index, never the rows with their texts.
+- ``runs_fts`` is an external-content FTS5 index over the three texts (the texts are stored
+  once, in ``runs``), kept in sync by triggers. ``remove_diacritics 2`` lets "resume" find
+  "résumé". ``prefix = '2 3'`` stores ready-made lists for 2- and 3-character prefixes:
+  without them a search-as-you-type query like ``th*`` merges the lists of every word
+  starting with "th" (200+ ms at 100,000 runs); with them it is one list (under 1 ms), for
+  about 40% more index on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+_log = logging.getLogger(__name__)
+
+_CREATE_RUNS = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created REAL NOT NULL,
+    model TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('window', 'cli')),
+    preset_name TEXT,
+    preview TEXT NOT NULL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    total_tokens INTEGER,
+    truncation_status TEXT,
+    truncation_note TEXT,
+    duration_seconds REAL,
+    error_title TEXT,
+    error_message TEXT,
+    system_prompt TEXT NOT NULL,
+    user_prompt TEXT NOT NULL,
+    answer TEXT NOT NULL
+);
+CREATE INDEX runs_created ON runs (created, model, input_tokens, output_tokens, total_tokens);
+CREATE VIRTUAL TABLE runs_fts USING fts5 (
+    system_prompt, user_prompt, answer,
+    content = 'runs', content_rowid = 'id',
+    prefix = '2 3',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER runs_au AFTER UPDATE OF system_prompt, user_prompt, answer ON runs BEGIN
+    INSERT INTO runs_fts (runs_fts, rowid, system_prompt, user_prompt, answer)
+    VALUES ('delete', old.id, old.system_prompt, old.user_prompt, old.answer);
+    INSERT INTO runs_fts (rowid, system_prompt, user_prompt, answer)
+    VALUES (new.id, new.system_prompt, new.user_prompt, new.answer);
+END;
+"""
+
+INSERT_TRIGGER = """
+CREATE TRIGGER runs_ai AFTER INSERT ON runs BEGIN
+    INSERT INTO runs_fts (rowid, system_prompt, user_prompt, answer)
+    VALUES (new.id, new.system_prompt, new.user_prompt, new.answer);
+END;
+"""
+"""Separate because ``HistoryStore.record_many`` indexes a batch in one statement instead."""
+
+DELETE_TRIGGER = """
+CREATE TRIGGER runs_ad AFTER DELETE ON runs BEGIN
+    INSERT INTO runs_fts (runs_fts, rowid, system_prompt, user_prompt, answer)
+    VALUES ('delete', old.id, old.system_prompt, old.user_prompt, old.answer);
+END;
+"""
+"""Separate because ``HistoryStore.clear`` drops and recreates it around a bulk delete."""
+
+MIGRATIONS: tuple[str, ...] = (_CREATE_RUNS + INSERT_TRIGGER + DELETE_TRIGGER,)
+"""SQL scripts; index n upgrades schema version n to n + 1."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def configure(conn: sqlite3.Connection) -> str:
+    """Set the per-connection options the store relies on; return the journal mode in force.
+
+    WAL lets the window read while ``zerogpu-desktop send`` writes, and makes a commit one
+    sequential append. ``synchronous=NORMAL`` is set explicitly: in WAL mode it cannot corrupt
+    the database, and a power cut can at worst lose the last run or two, which is worth the
+    fsync it saves on every run. Some file systems (network shares) refuse WAL; SQLite then
+    keeps its rollback journal, which is slower but just as safe, so that is only logged.
+    """
+    mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+    if mode.lower() != "wal":
+        _log.warning("History database is in journal mode %r, not WAL", mode)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return mode
+
+
+def migrate(conn: sqlite3.Connection) -> str | None:
+    """Bring the schema to SCHEMA_VERSION; ``conn`` must be in autocommit mode.
+
+    Returns:
+        A sentence for the user when the file comes from a newer version of the app (it is
+        used as is: newer versions only add columns and tables), else None.
+
+    Raises:
+        sqlite3.Error: A migration failed; it was rolled back.
+    """
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        _log.warning("History schema %d is newer than %d", version, SCHEMA_VERSION)
+        return (
+            "The history was written by a newer version of ZeroGPU Desktop; it is used as it "
+            "is, but details that version added are not shown."
+        )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        script = MIGRATIONS[target - 1]
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {target};\nCOMMIT;"
+            )
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        _log.info("History database migrated to schema %d", target)
+    return None

@@ -1,0 +1,235 @@
+"""Presets as JSON: the one format used by ``presets.json``, exports and imports.
+
+The format is specified in the ``zerogpu_desktop.storage.presets`` docstring and in
+``docs/preset-format.md``. One format for the store and for exchange means an export can be
+dropped into another data folder as ``presets.json`` and a ``presets.json`` can be imported.
+
+Reading is tolerant per entry (one bad preset costs that preset, reported, never the others)
+and strict about the envelope when importing (a file that is not a presets file is refused
+with a sentence saying why, instead of importing nothing silently).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zerogpu_desktop.storage.preset_names import PresetError, clean_preset_name, name_key
+from zerogpu_desktop.storage.preset_types import Preset, PresetFormatError
+
+FORMAT_ID = "zerogpu-desktop-presets"
+FORMAT_VERSION = 1
+PRESET_FIELDS = (
+    "name",
+    "model",
+    "system_prompt",
+    "user_prompt",
+    "input_token_limit",
+    "variables",
+    "created",
+    "updated",
+)
+"""Every field a preset entry is written with; nothing else is ever exported."""
+_TEXT_FIELDS = ("model", "system_prompt", "user_prompt")
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """Presets read from an import file, before they touch the store.
+
+    Parsing and applying are separate steps so the UI can show what will happen (and ask
+    about name conflicts) before anything is written.
+
+    Attributes:
+        presets: The readable presets, in file order, names unique (case-insensitively).
+        skipped: One sentence per entry that could not be read, e.g.
+            ``'Entry 3 was skipped: its "name" is missing.'``
+    """
+
+    presets: tuple[Preset, ...]
+    skipped: tuple[str, ...] = ()
+
+
+def preset_to_json(preset: Preset) -> dict[str, Any]:
+    """Build one entry field by field from PRESET_FIELDS, so nothing extra can slip in."""
+    return {
+        "name": preset.name,
+        "model": preset.model,
+        "system_prompt": preset.system_prompt,
+        "user_prompt": preset.user_prompt,
+        "input_token_limit": preset.input_token_limit,
+        "variables": dict(preset.variables),
+        "created": preset.created,
+        "updated": preset.updated,
+    }
+
+
+def presets_document(presets: Iterable[Preset]) -> dict[str, Any]:
+    """The whole JSON object for ``presets``: the envelope plus one entry each."""
+    return {
+        "format": FORMAT_ID,
+        "version": FORMAT_VERSION,
+        "presets": [preset_to_json(p) for p in presets],
+    }
+
+
+def export_presets(presets: Iterable[Preset]) -> str:
+    """Serialise ``presets`` in the documented format, ready to write to a file.
+
+    Args:
+        presets: What to export; order is kept.
+
+    Returns:
+        Pretty-printed UTF-8-safe JSON text ending in a newline.
+    """
+    text = json.dumps(presets_document(presets), ensure_ascii=False, indent=2, allow_nan=False)
+    return text + "\n"
+
+
+def parse_import(text: str | bytes) -> ImportBatch:
+    """Read presets offered for import, refusing anything that is not a presets file.
+
+    Args:
+        text: The file content.
+
+    Returns:
+        The readable presets and a sentence per unreadable entry.
+
+    Raises:
+        PresetFormatError: Not JSON, not an object, wrong ``format``, a ``version`` this app
+            cannot read, or no ``presets`` list. The message says which.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise PresetFormatError("This is not a presets file: it is not UTF-8 text.") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PresetFormatError(
+            f"This is not a presets file: it is not valid JSON ({exc.msg} at line {exc.lineno})."
+        ) from None
+    check_envelope(data, strict=True)
+    presets, skipped = read_entries(data["presets"])
+    return ImportBatch(tuple(presets), tuple(skipped))
+
+
+def check_envelope(data: object, *, strict: bool) -> None:
+    """Check that ``data`` is a presets document whose entries this version can read.
+
+    Args:
+        data: Parsed JSON.
+        strict: Also require the ``format`` marker and a known ``version`` (imports). The
+            app's own ``presets.json`` is read without them so a hand-written file works.
+
+    Raises:
+        PresetFormatError: The reason, as a sentence.
+    """
+    if not isinstance(data, dict):
+        raise PresetFormatError("This is not a presets file: it is not a JSON object.")
+    if strict and data.get("format") != FORMAT_ID:
+        raise PresetFormatError(
+            f'This is not a ZeroGPU Desktop presets file: its "format" should be "{FORMAT_ID}".'
+        )
+    if "format" in data and data["format"] != FORMAT_ID:
+        raise PresetFormatError(f'This is not a presets file: its "format" is {data["format"]!r}.')
+    version = data.get("version")
+    if strict and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
+        raise PresetFormatError('This presets file has no valid "version" number.')
+    if strict and isinstance(version, int) and version > FORMAT_VERSION:
+        raise PresetFormatError(
+            f"This presets file has format version {version}, but this version of ZeroGPU "
+            f"Desktop reads version {FORMAT_VERSION}. Update the app to import it."
+        )
+    if not isinstance(data.get("presets"), list):
+        raise PresetFormatError('This is not a presets file: it has no "presets" list.')
+
+
+def read_entries(items: list[Any]) -> tuple[list[Preset], list[str]]:
+    """Read every entry that is usable; describe each one that is not.
+
+    Later entries whose name equals an earlier one (ignoring case) are skipped, so names
+    stay unique. Unknown fields are ignored.
+
+    Returns:
+        The presets in order, and one sentence per skipped entry.
+    """
+    presets: list[Preset] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for number, item in enumerate(items, start=1):
+        try:
+            preset = preset_from_json(item)
+        except PresetError as exc:
+            skipped.append(f"Entry {number} was skipped: {exc}")
+            continue
+        key = name_key(preset.name)
+        if key in seen:
+            skipped.append(
+                f'Entry {number} was skipped: the name "{preset.name}" is already used by an '
+                "earlier entry."
+            )
+            continue
+        seen.add(key)
+        presets.append(preset)
+    return presets, skipped
+
+
+def preset_from_json(item: object) -> Preset:
+    """Build a Preset from one entry.
+
+    The name and the prompt texts must be right (a wrong-typed prompt is refused rather than
+    replaced by an empty one, which would lose what the user wrote); the limit, the
+    remembered values and the times are hints and fall back quietly when odd.
+
+    Raises:
+        PresetFormatError: The entry cannot be a preset; the message says why (in lower case,
+            to follow "Entry 3 was skipped: ").
+    """
+    if not isinstance(item, dict):
+        raise PresetFormatError("it is not a JSON object.")
+    if "name" not in item:
+        raise PresetFormatError('its "name" is missing.')
+    try:
+        name = clean_preset_name(item["name"])
+    except PresetError as exc:
+        raise PresetFormatError(f'its "name" is not usable. {exc}') from None
+    texts: dict[str, str] = {}
+    for label in _TEXT_FIELDS:
+        value = item.get(label, "")
+        if not isinstance(value, str):
+            raise PresetFormatError(f'"{name}" has a "{label}" that is not text.')
+        texts[label] = value
+    return Preset(
+        name=name,
+        model=texts["model"],
+        system_prompt=texts["system_prompt"],
+        user_prompt=texts["user_prompt"],
+        input_token_limit=_positive_int_or_none(item.get("input_token_limit")),
+        variables=_string_pairs(item.get("variables")),
+        created=_time_or_zero(item.get("created")),
+        updated=_time_or_zero(item.get("updated")),
+    )
+
+
+def _positive_int_or_none(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if value > 0 else None
+
+
+def _string_pairs(value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _time_or_zero(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0.0
+    number = float(value)
+    return number if math.isfinite(number) and number >= 0 else 0.0

@@ -1,0 +1,100 @@
+"""The ``Preset`` value and the errors preset operations raise.
+
+Kept apart from the store and the file format so both can use them without importing each
+other. A Preset has no field for the API key, on purpose: the key lives only in the OS
+keyring, so no export or presets file can ever carry it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from zerogpu_desktop.storage.preset_names import PresetError, clean_preset_name
+
+
+class PresetNotFoundError(PresetError, LookupError):
+    """No preset has the given name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f'There is no preset named "{name}".')
+
+
+class PresetExistsError(PresetError):
+    """The target name already belongs to another preset; nothing was changed."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f'A preset named "{name}" already exists. Choose another name.')
+
+
+class PresetFormatError(PresetError, ValueError):
+    """Text offered for import is not a presets file this version can read."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named prompt setup the user can load with one click.
+
+    Frozen so the UI can tell "unsaved changes" with ``==`` and hand presets around without
+    fear of edits behind its back. ``__post_init__`` validates, so an invalid preset cannot
+    exist at all.
+
+    Attributes:
+        name: Shown in menus and used by ``send --preset``; trimmed, 1-200 characters.
+        model: The model id.
+        system_prompt: The system prompt, possibly with ``{{variables}}``.
+        user_prompt: The user prompt, possibly with ``{{variables}}``.
+        input_token_limit: The model's input limit as the user set it, or None.
+        variables: The values last used for the prompts' variables, so the form can offer
+            them again. Stored read-only (a ``MappingProxyType`` over a private copy).
+        created: When the preset was first saved (Unix time); 0.0 until the store saves it.
+        updated: When its content last changed (Unix time); 0.0 until the store saves it.
+    """
+
+    name: str
+    model: str
+    system_prompt: str
+    user_prompt: str
+    input_token_limit: int | None = None
+    variables: Mapping[str, str] = field(default_factory=dict, hash=False)
+    created: float = 0.0
+    updated: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", clean_preset_name(self.name))
+        for label in ("model", "system_prompt", "user_prompt"):
+            if not isinstance(getattr(self, label), str):
+                raise TypeError(f"Preset.{label} must be a str")
+        limit = self.input_token_limit
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise TypeError("Preset.input_token_limit must be an int or None")
+        if limit is not None and limit <= 0:
+            raise ValueError("Preset.input_token_limit must be positive")
+        values = dict(self.variables)
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in values.items()):
+            raise TypeError("Preset.variables must map str to str")
+        object.__setattr__(self, "variables", MappingProxyType(values))
+        for label in ("created", "updated"):
+            stamp = getattr(self, label)
+            if isinstance(stamp, bool) or not isinstance(stamp, int | float):
+                raise TypeError(f"Preset.{label} must be a number")
+            if not math.isfinite(stamp) or stamp < 0:
+                raise ValueError(f"Preset.{label} must be a finite time, not {stamp!r}")
+            object.__setattr__(self, label, float(stamp))
+
+    def same_content(self, other: Preset) -> bool:
+        """Whether ``other`` holds the same prompt setup, ignoring times and variable values.
+
+        This is "unsaved changes" as a person means it: what would be sent differs.
+        """
+        return (
+            self.name == other.name
+            and self.model == other.model
+            and self.system_prompt == other.system_prompt
+            and self.user_prompt == other.user_prompt
+            and self.input_token_limit == other.input_token_limit
+        )

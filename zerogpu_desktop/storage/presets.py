@@ -1,0 +1,345 @@
+"""Named prompt presets in ``<data dir>/presets.json``: list, save, rename, import, export.
+
+File format (also ``docs/preset-format.md``); the store's file and every export are the same::
+
+    {
+      "format": "zerogpu-desktop-presets",   // required in imports; marks the file's kind
+      "version": 1,                          // integer; imports refuse versions above 1
+      "presets": [
+        {
+          "name": "Summarise",               // required; trimmed, 1-200 chars, one line,
+                                             // unique ignoring case
+          "model": "some-model-id",          // text; missing means ""
+          "system_prompt": "You are ...",    // text; may hold {{variables}}
+          "user_prompt": "Summarise {{topic}}",
+          "input_token_limit": 8192,         // positive integer or null (unknown)
+          "variables": {"topic": "tides"},   // remembered values, text to text
+          "created": 1718000000.0,           // Unix time, seconds
+          "updated": 1718000100.0
+        }
+      ]
+    }
+
+Those eight entry fields are the only ones ever written. There is no field for the API key,
+and none can be added by accident: entries are built field by field from a ``Preset``.
+Reading is tolerant: unknown fields are ignored, a bad limit/variables/time falls back to
+"unknown", a missing or wrongly typed name or prompt makes that one entry unreadable (it is
+reported and skipped; the others load). Strings are UTF-8 JSON, written unescaped.
+
+Several processes may use one data folder (the window and ``zerogpu-desktop presets import``),
+so the store notices when the file changed on disk and rereads it before the next read or
+change, instead of overwriting another process's edit with a stale copy.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from zerogpu_desktop.storage.atomic import atomic_write_json, atomic_write_text
+from zerogpu_desktop.storage.preset_file import read_presets_file
+from zerogpu_desktop.storage.preset_format import (
+    ImportBatch,
+    export_presets,
+    parse_import,
+    presets_document,
+)
+from zerogpu_desktop.storage.preset_import import (
+    ConflictPolicy,
+    ImportReport,
+    conflicting_names,
+    merge_import,
+)
+from zerogpu_desktop.storage.preset_names import (
+    InvalidPresetNameError,
+    PresetError,
+    clean_preset_name,
+    name_key,
+    unique_name,
+)
+from zerogpu_desktop.storage.preset_types import (
+    Preset,
+    PresetExistsError,
+    PresetFormatError,
+    PresetNotFoundError,
+)
+
+__all__ = [
+    "ConflictPolicy",
+    "ImportBatch",
+    "ImportReport",
+    "InvalidPresetNameError",
+    "Preset",
+    "PresetError",
+    "PresetExistsError",
+    "PresetFormatError",
+    "PresetNotFoundError",
+    "PresetStore",
+    "export_presets",
+    "parse_import",
+]
+
+PRESETS_FILE_NAME = "presets.json"
+COPY_LABEL = "copy"
+"""Duplicates are called "name (copy)", "name (copy 2)"..."""
+
+_Signature = tuple[int, int, int]
+
+
+class PresetStore:
+    """Keeps the user's presets in ``<data dir>/presets.json``, written atomically on each change.
+
+    Reads happen lazily on first use (or ``load()``) and again whenever the file changed on
+    disk. Every change is one atomic write of the whole file, so a crash leaves the old or the
+    new set, never a mix.
+
+    Attributes:
+        path: The presets file.
+        last_problem: A sentence the UI should show once after a read found the file broken
+            or partly unreadable (see ``preset_file``), else None.
+    """
+
+    def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
+        """Create a store; nothing is read until the first call.
+
+        Args:
+            data_dir: The app's data folder (must exist).
+            clock: Source of Unix times for ``created``/``updated``; tests pass a fake one.
+        """
+        self.path = data_dir / PRESETS_FILE_NAME
+        self.last_problem: str | None = None
+        self._clock = clock
+        self._presets: dict[str, Preset] | None = None
+        self._signature: _Signature | None = None
+
+    def load(self) -> list[Preset]:
+        """Read the file now and return the presets sorted by name; never fails for a bad file.
+
+        ``last_problem`` is set when the file was broken (moved aside) or partly unreadable
+        (a copy kept), and cleared otherwise.
+        """
+        self._read()
+        return self._sorted(self._current().values())
+
+    def get(self, name: str) -> Preset | None:
+        """Return the preset called ``name`` (ignoring case and surrounding spaces), or None."""
+        return self._current().get(name_key(name))
+
+    def save(self, preset: Preset, *, touch: bool = True) -> Preset:
+        """Insert ``preset``, or replace the one with the same name (ignoring case).
+
+        Args:
+            preset: What to store.
+            touch: Stamp ``updated`` with now, keep the replaced preset's ``created`` (or now
+                for a new one). Pass False to store ``preset`` exactly as given, e.g. to undo
+                a ``delete``.
+
+        Returns:
+            The preset as stored.
+
+        Raises:
+            TypeError: ``preset`` is not a ``Preset``.
+            OSError: The file could not be written; the store is unchanged.
+        """
+        if not isinstance(preset, Preset):
+            raise TypeError(f"expected Preset, got {type(preset).__name__}")
+        presets = dict(self._current())
+        key = name_key(preset.name)
+        if touch:
+            now = self._clock()
+            existing = presets.get(key)
+            created = existing.created if existing else (preset.created or now)
+            preset = replace(preset, created=created, updated=now)
+        presets[key] = preset
+        self._write(presets)
+        return preset
+
+    def rename(self, old: str, new: str) -> Preset:
+        """Give the preset ``old`` the name ``new``; changing only the capitals is allowed.
+
+        Raises:
+            PresetNotFoundError: No preset is called ``old``.
+            InvalidPresetNameError: ``new`` is not a valid name.
+            PresetExistsError: Another preset is already called ``new``; nothing changed.
+            OSError: The file could not be written.
+        """
+        current = self._find(old)
+        new_name = clean_preset_name(new)
+        presets = dict(self._current())
+        old_key, new_key = name_key(current.name), name_key(new_name)
+        if new_key != old_key and new_key in presets:
+            raise PresetExistsError(presets[new_key].name)
+        renamed = replace(current, name=new_name, updated=self._clock())
+        presets = {(new_key if k == old_key else k): v for k, v in presets.items()}
+        presets[new_key] = renamed
+        self._write(presets)
+        return renamed
+
+    def duplicate(self, name: str) -> Preset:
+        """Store a copy of ``name`` as "name (copy)" (or "(copy 2)"...) and return it.
+
+        Raises:
+            PresetNotFoundError: No preset is called ``name``.
+            OSError: The file could not be written.
+        """
+        source = self._find(name)
+        presets = dict(self._current())
+        now = self._clock()
+        copy = replace(
+            source,
+            name=unique_name(source.name, presets, COPY_LABEL),
+            created=now,
+            updated=now,
+        )
+        presets[name_key(copy.name)] = copy
+        self._write(presets)
+        return copy
+
+    def delete(self, name: str) -> Preset:
+        """Remove the preset ``name`` and return it, so undo is ``save(deleted, touch=False)``.
+
+        Raises:
+            PresetNotFoundError: No preset is called ``name``.
+            OSError: The file could not be written; nothing was removed.
+        """
+        victim = self._find(name)
+        presets = dict(self._current())
+        del presets[name_key(victim.name)]
+        self._write(presets)
+        return victim
+
+    def remember_variables(self, name: str, values: Mapping[str, str]) -> Preset:
+        """Store ``values`` as the preset's remembered variable values (replacing the old ones).
+
+        ``updated`` is not changed: filling in a form is using a preset, not editing it. The
+        file is not written when the values are unchanged.
+
+        Raises:
+            PresetNotFoundError: No preset is called ``name``.
+            OSError: The file could not be written.
+        """
+        current = self._find(name)
+        if dict(current.variables) == dict(values):
+            return current
+        updated = replace(current, variables=dict(values))
+        presets = dict(self._current())
+        presets[name_key(current.name)] = updated
+        self._write(presets)
+        return updated
+
+    def export_text(self, names: Iterable[str] | None = None) -> str:
+        """The export of ``names`` (all presets, sorted, when None) in the documented format.
+
+        Raises:
+            PresetNotFoundError: One of ``names`` does not exist.
+        """
+        return export_presets(self._select(names))
+
+    def export_to_file(self, path: Path, names: Iterable[str] | None = None) -> int:
+        """Write an export of ``names`` (all when None) to ``path`` atomically.
+
+        Returns:
+            How many presets were exported.
+
+        Raises:
+            PresetNotFoundError: One of ``names`` does not exist; no file is written.
+            OSError: The file could not be written.
+        """
+        selected = self._select(names)
+        atomic_write_text(path, export_presets(selected))
+        return len(selected)
+
+    def conflicting_names(self, batch: ImportBatch) -> list[str]:
+        """Names in ``batch`` that already exist here, so the UI can ask before importing."""
+        return conflicting_names(list(self._current().values()), batch)
+
+    def import_presets(
+        self, batch: ImportBatch, on_conflict: ConflictPolicy = "rename"
+    ) -> ImportReport:
+        """Add ``batch`` (from ``parse_import``) in one atomic write.
+
+        Args:
+            batch: The presets to import.
+            on_conflict: For a name that exists: "rename" (default, never loses anything),
+                "skip", or "replace" (overwrites; only when the user chose it).
+
+        Returns:
+            What was added, renamed to what, skipped and replaced.
+
+        Raises:
+            ValueError: Unknown ``on_conflict``.
+            OSError: The file could not be written; nothing was imported.
+        """
+        merged, report = merge_import(
+            list(self._current().values()), batch, on_conflict, self._clock()
+        )
+        if report.added or report.renamed or report.replaced:
+            self._write({name_key(p.name): p for p in merged})
+        return report
+
+    def import_file(self, path: Path, on_conflict: ConflictPolicy = "rename") -> ImportReport:
+        """Parse ``path`` and import it; see ``parse_import`` and ``import_presets``.
+
+        Raises:
+            PresetFormatError: The file is not a presets file.
+            OSError: The file could not be read, or the store could not be written.
+        """
+        return self.import_presets(parse_import(path.read_bytes()), on_conflict)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _find(self, name: str) -> Preset:
+        preset = self.get(name)
+        if preset is None:
+            raise PresetNotFoundError(name.strip())
+        return preset
+
+    def _select(self, names: Iterable[str] | None) -> list[Preset]:
+        if names is None:
+            return self._sorted(self._current().values())
+        return [self._find(name) for name in names]
+
+    def _current(self) -> dict[str, Preset]:
+        """The presets, reread first if the file changed since this store last saw it."""
+        if self._presets is None or _signature(self.path) != self._signature:
+            self._read()
+        assert self._presets is not None
+        return self._presets
+
+    def _read(self) -> None:
+        content = read_presets_file(self.path)
+        self.last_problem = content.problem
+        if content.readable or self._presets is None:
+            self._presets = {name_key(p.name): p for p in content.presets}
+        # else: the file was broken and moved aside; what this store holds is the best copy
+        # left, and the next change writes it back.
+        self._signature = _signature(self.path)
+
+    def _write(self, presets: dict[str, Preset]) -> None:
+        atomic_write_json(self.path, presets_document(presets.values()))
+        self._presets = presets
+        self._signature = _signature(self.path)
+
+    @staticmethod
+    def _sorted(presets: Iterable[Preset]) -> list[Preset]:
+        return sorted(presets, key=lambda p: (name_key(p.name), p.name))
+
+    def list(self, filter_text: str = "") -> list[Preset]:
+        """Presets sorted by name (ignoring case) whose name contains ``filter_text``.
+
+        Args:
+            filter_text: Matched case-insensitively anywhere in the name; blank lists all.
+        """
+        wanted = filter_text.strip().casefold()
+        return [p for p in self._sorted(self._current().values()) if wanted in p.name.casefold()]
+
+
+def _signature(path: Path) -> _Signature | None:
+    """What identifies one version of the file: inode, size and modification time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
