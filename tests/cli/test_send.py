@@ -9,29 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.conftest import run_cli
 from tests.conftest import TEST_KEY, TEST_PROJECT
 from tests.fakeserver import FakeServer, Scenario
 from zerogpu_desktop import __version__
 from zerogpu_desktop.app import main
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.storage import ModelEntry, Settings, SettingsStore
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, fake_server: FakeServer, tmp_path: Path) -> FakeServer:
-    """The environment a script would set: key, project, server and a private data folder."""
-    monkeypatch.setenv("ZEROGPU_API_KEY", TEST_KEY)
-    monkeypatch.setenv("ZEROGPU_PROJECT_ID", TEST_PROJECT)
-    monkeypatch.setenv("ZEROGPU_BASE_URL", fake_server.base_url)
-    monkeypatch.setenv("ZEROGPU_DESKTOP_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    return fake_server
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_send_prints_answer_usage_and_truncation(
@@ -160,10 +144,13 @@ def test_insecure_base_url_refused(cli_env: FakeServer, capsys: pytest.CaptureFi
     assert "plain http" in err
 
 
-def test_bad_arguments_are_usage(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_arguments_are_usage(cli_env: FakeServer, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
-        main(["send"])
+        main(["send", "--max-retries", "many"])
     assert caught.value.code == ExitCode.USAGE
+    code, _, err = run_cli(["send", "hi"], capsys)
+    assert code == ExitCode.USAGE
+    assert "No model" in err
 
 
 def test_project_comes_from_settings(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from zerogpu_desktop import __version__
-from zerogpu_desktop.cli import diagnose, send
+from zerogpu_desktop.cli import diagnose, history_cmd, presets_cmd, send
 from zerogpu_desktop.exit_codes import EXIT_CODE_HELP
 
 
@@ -62,4 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(diagnose_parser, suppress_defaults=True)
     diagnose.configure(diagnose_parser)
+    presets_parser = commands.add_parser("presets", help="list, export and import prompt presets")
+    presets_cmd.configure(presets_parser, _add_common)
+    history_parser = commands.add_parser("history", help="list, search and show earlier runs")
+    history_cmd.configure(history_parser, _add_common)
     return parser

@@ -1,48 +1,141 @@
-"""`zerogpu-desktop send`: one prompt, the answer on stdout, the facts on stderr."""
+"""`zerogpu-desktop send`: one prompt, the answer on stdout, the facts on stderr.
+
+A run is recorded in the history like a run from the window, and teaches
+the per-model token calibration the same way.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import time
+from dataclasses import dataclass
 from typing import TextIO
 
 import httpx
 
-from zerogpu_desktop.api import Message, ZeroGPUClient, ZeroGPUError
+from zerogpu_desktop.api import ContextLengthExceededError, Message, ZeroGPUClient, ZeroGPUError
 from zerogpu_desktop.api.models import Response
-from zerogpu_desktop.api.tokens import assess_truncation
+from zerogpu_desktop.api.tokens import (
+    TruncationAssessment,
+    TruncationStatus,
+    assess_truncation,
+    rejected_assessment,
+)
 from zerogpu_desktop.cli.context import CommandContext, UsageError
 from zerogpu_desktop.exit_codes import ExitCode, exit_code_for
-from zerogpu_desktop.explain import explain
+from zerogpu_desktop.explain import Explanation, explain
+from zerogpu_desktop.run_records import failed_run, succeeded_run
+from zerogpu_desktop.storage import ensure_data_dir
+from zerogpu_desktop.storage.calibration import CalibrationStore
+from zerogpu_desktop.storage.history import HistoryStore
+from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
+from zerogpu_desktop.storage.presets import Preset, PresetStore
+from zerogpu_desktop.templating import MissingVariablesError, find_variables, render
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Adds `send`'s arguments and binds its handler."""
-    parser.add_argument("--model", "-m", required=True, help="model ID from your dashboard")
+    parser.add_argument("--model", "-m", help="model ID from your dashboard (or the preset's)")
     parser.add_argument("--system", "-s", metavar="TEXT", help="system prompt")
+    parser.add_argument("--preset", "-p", metavar="NAME", help="start from a saved preset")
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a {{NAME}} variable in the prompts (repeatable)",
+    )
     parser.add_argument(
         "--input-limit",
         type=int,
         metavar="N",
         help="the model's input token limit, to check for silent truncation "
-        "(default: the limit saved in Settings for this model)",
+        "(default: the preset's, else the limit saved in Settings for this model)",
     )
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout")
     parser.add_argument("--max-retries", type=int, metavar="N", help="retries of transient errors")
     parser.add_argument(
-        "text", nargs="?", default=None, help="the user prompt; '-' or omitted reads stdin"
+        "text",
+        nargs="?",
+        default=None,
+        help="the user prompt; '-' reads stdin; omitted: the preset's, else stdin",
     )
     parser.set_defaults(command=run)
 
 
-def _read_prompt(text: str | None, stdin: TextIO) -> str:
+@dataclass(frozen=True)
+class PreparedPrompt:
+    """What will be sent, after the preset and the variables are applied."""
+
+    model: str
+    system_prompt: str
+    user_prompt: str
+    input_limit: int | None
+    preset_name: str | None
+
+    def messages(self) -> list[Message]:
+        messages = [Message("system", self.system_prompt)] if self.system_prompt else []
+        messages.append(Message("user", self.user_prompt))
+        return messages
+
+    def text_sent(self) -> str:
+        return "\n".join(part for part in (self.system_prompt, self.user_prompt) if part)
+
+
+def _parse_vars(pairs: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--var takes NAME=VALUE, not {pair!r}.")
+        values[name.strip()] = value
+    return values
+
+
+def _read_prompt(text: str | None, stdin: TextIO, fallback: str | None) -> str:
     if text is not None and text != "-":
         return text
+    if text is None and fallback is not None:
+        return fallback
     if text is None and stdin.isatty():
         raise UsageError("No prompt: give it as an argument or pipe it on stdin ('-').")
     return stdin.read()
+
+
+def prepare(args: argparse.Namespace, context: CommandContext, stdin: TextIO) -> PreparedPrompt:
+    """Applies the preset, the arguments and the variables; raises UsageError for gaps."""
+    preset: Preset | None = None
+    if args.preset:
+        preset = PresetStore(context.data_dir).get(args.preset)
+        if preset is None:
+            raise UsageError(
+                f"No preset named “{args.preset}”. `zerogpu-desktop presets list` shows them."
+            )
+    model = (args.model or (preset.model if preset else "")).strip()
+    if not model:
+        raise UsageError("No model: give --model (or a --preset that has one).")
+    system = args.system if args.system is not None else (preset.system_prompt if preset else "")
+    user = _read_prompt(args.text, stdin, preset.user_prompt if preset else None)
+    values = dict(preset.variables) if preset else {}
+    values.update(_parse_vars(args.var))
+    if find_variables(system, user):
+        try:
+            system, user = render(system, values), render(user, values)
+        except MissingVariablesError as exc:
+            raise UsageError(f"{exc}. Give them with --var NAME=VALUE.") from None
+        if preset is not None:
+            given = {
+                name: values[name]
+                for name in find_variables(preset.system_prompt, preset.user_prompt)
+                if name in values
+            }
+            PresetStore(context.data_dir).remember_variables(preset.name, given)
+    limit = args.input_limit or (preset.input_token_limit if preset else None)
+    limit = limit or context.settings.input_limit_for(model)
+    return PreparedPrompt(model, system, user, limit, preset.name if preset else None)
 
 
 def _usage_line(response: Response, seconds: float) -> str:
@@ -62,21 +155,21 @@ def run(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
-    """Sends the prompt and returns the exit code."""
+    """Sends the prompt, records the run, and returns the exit code."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
         context = CommandContext.from_args(args)
-        prompt = _read_prompt(args.text, stdin)
-        messages = [Message("system", args.system)] if args.system else []
-        messages.append(Message("user", prompt))
+        prompt = prepare(args, context, stdin)
         settings = context.settings
         client = ZeroGPUClient(
             context.api_key(),
             context.project_id(),
             base_url=context.base_url,
-            timeout=_timeout(args, settings.connect_timeout, settings.read_timeout),
+            timeout=httpx.Timeout(
+                args.timeout or settings.read_timeout, connect=settings.connect_timeout
+            ),
             max_retries=args.max_retries if args.max_retries is not None else settings.max_retries,
         )
     except UsageError as exc:
@@ -86,14 +179,25 @@ def run(
         print(f"zerogpu-desktop: {explain(exc).as_line()}", file=stderr)
         return exit_code_for(exc)
 
+    calibration_store = CalibrationStore(context.data_dir)
+    calibration = calibration_store.load()
     started = time.monotonic()
     try:
-        response = asyncio.run(_send(client, args.model, messages))
+        response = asyncio.run(_send(client, prompt.model, prompt.messages()))
     except KeyboardInterrupt:
         print("zerogpu-desktop: interrupted.", file=stderr)
         return ExitCode.INTERRUPTED
     except ZeroGPUError as exc:
-        print(f"zerogpu-desktop: {explain(exc).as_line()}", file=stderr)
+        explanation = explain(exc)
+        print(f"zerogpu-desktop: {explanation.as_line()}", file=stderr)
+        rejected = (
+            rejected_assessment(prompt.text_sent(), prompt.input_limit)
+            if isinstance(exc, ContextLengthExceededError)
+            else None
+        )
+        _record(
+            context, _failure(prompt, explanation, time.monotonic() - started, rejected), stderr
+        )
         return exit_code_for(exc)
     seconds = time.monotonic() - started
 
@@ -101,20 +205,72 @@ def run(
     if not response.text.endswith("\n"):
         stdout.write("\n")
     stdout.flush()
-    limit = args.input_limit or settings.input_limit_for(args.model)
+    counted = response.usage.input_tokens if response.usage else None
     assessment = assess_truncation(
-        "\n".join(message.content for message in messages),
-        response.usage.input_tokens if response.usage else None,
-        limit=limit,
-        model=args.model,
+        prompt.text_sent(),
+        counted,
+        limit=prompt.input_limit,
+        model=prompt.model,
+        calibration=calibration,
     )
     print(_usage_line(response, seconds), file=stderr)
     print(assessment.explanation, file=stderr)
+    if (
+        counted is not None
+        and assessment.status is TruncationStatus.NOT_TRUNCATED
+        and calibration.record(prompt.model, prompt.text_sent(), counted)
+    ):
+        # Calibration only sharpens warnings; never fail a run over it.
+        with contextlib.suppress(OSError):
+            ensure_data_dir(context.data_dir)
+            calibration_store.save(calibration)
+    _record(context, _success(prompt, response, assessment, seconds), stderr)
     return ExitCode.OK
 
 
-def _timeout(args: argparse.Namespace, connect: float, read: float) -> httpx.Timeout:
-    return httpx.Timeout(args.timeout or read, connect=connect)
+def _success(
+    prompt: PreparedPrompt, response: Response, assessment: TruncationAssessment, seconds: float
+) -> RunRecord:
+    return succeeded_run(
+        model=prompt.model,
+        system_prompt=prompt.system_prompt,
+        user_prompt=prompt.user_prompt,
+        response=response,
+        assessment=assessment,
+        seconds=seconds,
+        source="cli",
+        preset_name=prompt.preset_name,
+    )
+
+
+def _failure(
+    prompt: PreparedPrompt,
+    explanation: Explanation,
+    seconds: float,
+    assessment: TruncationAssessment | None,
+) -> RunRecord:
+    return failed_run(
+        model=prompt.model,
+        system_prompt=prompt.system_prompt,
+        user_prompt=prompt.user_prompt,
+        explanation=explanation,
+        seconds=seconds,
+        source="cli",
+        assessment=assessment,
+        preset_name=prompt.preset_name,
+    )
+
+
+def _record(context: CommandContext, record: RunRecord, stderr: TextIO) -> None:
+    """Adds the run to the history; a history problem is reported, never fatal."""
+    try:
+        ensure_data_dir(context.data_dir)
+        with HistoryStore(context.data_dir) as history:
+            if history.last_problem:
+                print(f"zerogpu-desktop: {history.last_problem}", file=stderr)
+            history.record(record)
+    except (HistoryError, OSError) as exc:
+        print(f"zerogpu-desktop: the run was not saved to the history: {exc}", file=stderr)
 
 
 async def _send(client: ZeroGPUClient, model: str, messages: list[Message]) -> Response:

@@ -1,0 +1,104 @@
+"""`zerogpu-desktop history list [--search TEXT] [--limit N]` and `history show ID`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from zerogpu_desktop.exit_codes import ExitCode
+from zerogpu_desktop.storage import ensure_data_dir, resolve_data_dir
+from zerogpu_desktop.storage.history import HistoryStore
+from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
+
+MAX_LIST = 500
+
+
+def configure(parser: argparse.ArgumentParser, add_common: Callable[..., None]) -> None:
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="the latest runs, newest first")
+    listing.add_argument("--search", "-s", metavar="TEXT", default="", help="full-text search")
+    listing.add_argument("--limit", "-n", type=int, default=20, metavar="N", help="at most N runs")
+    listing.set_defaults(command=list_runs)
+    show = actions.add_parser("show", help="one run in full")
+    show.add_argument("id", type=int)
+    show.set_defaults(command=show_run)
+    for sub in (listing, show):
+        add_common(sub, suppress_defaults=True)
+
+
+def _open(args: argparse.Namespace) -> HistoryStore:
+    data_dir = ensure_data_dir(resolve_data_dir(getattr(args, "data_dir", None), os.environ))
+    store = HistoryStore(data_dir)
+    if store.last_problem:
+        print(f"zerogpu-desktop: {store.last_problem}", file=sys.stderr)
+    return store
+
+
+def _when(created: float) -> str:
+    return dt.datetime.fromtimestamp(created).strftime("%Y-%m-%d %H:%M")
+
+
+def list_runs(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    limit = max(1, min(args.limit, MAX_LIST))
+    try:
+        with _open(args) as store:
+            rows = store.page(0, limit, args.search)
+    except HistoryError as exc:
+        print(f"zerogpu-desktop: {exc}", file=sys.stderr)
+        return ExitCode.UNEXPECTED
+    for row in rows:
+        tokens = "-" if row.total_tokens is None else f"{row.total_tokens:,}"
+        result = row.error_title or (row.truncation_status.value if row.truncation_status else "ok")
+        print(
+            f"{row.id}\t{_when(row.created)}\t{row.model}\t{tokens}\t{result}\t{row.preview}",
+            file=stdout,
+        )
+    if not rows:
+        print("No runs match." if args.search else "No runs yet.", file=sys.stderr)
+    return ExitCode.OK
+
+
+def format_run(run: RunRecord) -> str:
+    lines = [
+        f"Run {run.id} · {_when(run.created)} · {run.model} · from the {run.source}",
+    ]
+    if run.preset_name:
+        lines.append(f"Preset: {run.preset_name}")
+    if run.usage is not None:
+        usage = run.usage
+        lines.append(
+            f"Tokens: {usage.input_tokens:,} in · {usage.output_tokens:,} out · "
+            f"{usage.total_tokens:,} total"
+        )
+    if run.duration_seconds is not None:
+        lines.append(f"Duration: {run.duration_seconds:.2f} s")
+    if run.truncation_note:
+        lines.append(run.truncation_note)
+    if run.error_title:
+        lines.append(f"Error: {run.error_title}: {run.error_message or ''}".rstrip())
+    if run.system_prompt:
+        lines += ["", "--- system prompt ---", run.system_prompt]
+    lines += ["", "--- user prompt ---", run.user_prompt]
+    if run.answer:
+        lines += ["", "--- answer ---", run.answer]
+    return "\n".join(lines) + "\n"
+
+
+def show_run(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    try:
+        with _open(args) as store:
+            run = store.get(args.id)
+    except HistoryError as exc:
+        print(f"zerogpu-desktop: {exc}", file=sys.stderr)
+        return ExitCode.UNEXPECTED
+    if run is None:
+        print(f"zerogpu-desktop: no run with id {args.id}.", file=sys.stderr)
+        return ExitCode.USAGE
+    stdout.write(format_run(run))
+    return ExitCode.OK

@@ -1,0 +1,65 @@
+"""Turns the outcome of one run into the row the history keeps, for the window and the CLI alike."""
+
+from __future__ import annotations
+
+import time
+
+from zerogpu_desktop.api.models import Response
+from zerogpu_desktop.api.tokens import TruncationAssessment
+from zerogpu_desktop.explain import Explanation
+from zerogpu_desktop.storage.history_types import RunRecord, RunSource
+
+
+def succeeded_run(
+    *,
+    model: str,
+    system_prompt: str,
+    user_prompt: str,
+    response: Response,
+    assessment: TruncationAssessment,
+    seconds: float,
+    source: RunSource,
+    preset_name: str | None = None,
+) -> RunRecord:
+    usage = response.usage
+    return RunRecord(
+        model=model,
+        system_prompt=system_prompt,
+        user_prompt=user_prompt,
+        answer=response.text,
+        created=time.time() - seconds,
+        input_tokens=usage.input_tokens if usage else None,
+        output_tokens=usage.output_tokens if usage else None,
+        total_tokens=usage.total_tokens if usage else None,
+        truncation_status=assessment.status,
+        truncation_note=assessment.explanation,
+        duration_seconds=seconds,
+        source=source,
+        preset_name=preset_name,
+    )
+
+
+def failed_run(
+    *,
+    model: str,
+    system_prompt: str,
+    user_prompt: str,
+    explanation: Explanation,
+    seconds: float,
+    source: RunSource,
+    assessment: TruncationAssessment | None = None,
+    preset_name: str | None = None,
+) -> RunRecord:
+    return RunRecord(
+        model=model,
+        system_prompt=system_prompt,
+        user_prompt=user_prompt,
+        created=time.time() - seconds,
+        truncation_status=assessment.status if assessment else None,
+        truncation_note=assessment.explanation if assessment else None,
+        duration_seconds=seconds,
+        error_title=explanation.title,
+        error_message=" ".join(p for p in (explanation.sentence, explanation.fix) if p),
+        source=source,
+        preset_name=preset_name,
+    )
