@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -76,6 +76,11 @@ class OutputView(QWidget):
         self.plain.setReadOnly(True)
         self.plain.setAccessibleName("Output")
         self.plain.setPlaceholderText(self.browser.placeholderText())
+        # Read-only views select by mouse only by default: keyboard users need it too.
+        for view in (self.browser, self.plain):
+            view.setTextInteractionFlags(
+                view.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            )
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.browser)
         self.stack.addWidget(self.plain)
