@@ -71,16 +71,20 @@ CASES = {
         scenario=lambda: Scenario.slow(5),
         words=("Timed out", "no answer within", "raise the timeout in Settings"),
         settings=Settings(max_retries=0, read_timeout=0.4),
+        offers_settings=True,
     ),
     "network down": Case(
         base_url=closed_port_url,
         words=("Network problem", "refused the connection", "Check your internet connection"),
         requests=None,
+        offers_settings=True,
     ),
     "malformed json": Case(scenario=Scenario.malformed_json, words=("Unreadable answer",)),
     "wrong shape": Case(scenario=Scenario.wrong_shape, words=("Unreadable answer",)),
     "connection reset": Case(
-        scenario=Scenario.connection_reset, words=("Network problem", "connection")
+        scenario=Scenario.connection_reset,
+        words=("Network problem", "connection"),
+        offers_settings=True,
     ),
 }
 

@@ -19,7 +19,10 @@ from PySide6.QtCore import QObject, Signal
 
 from zerogpu_desktop.api.tokens import TruncationStatus, assess_truncation, rejected_assessment
 from zerogpu_desktop.explain import Explanation, explain
+from zerogpu_desktop.run_records import failed_run, succeeded_run
 from zerogpu_desktop.storage import Settings
+from zerogpu_desktop.storage.history import HistoryStore
+from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
 from zerogpu_desktop.ui.outcome import PromptRequest, RunFailed, RunSucceeded
 from zerogpu_desktop.ui.services import AppServices
 
@@ -43,6 +46,9 @@ class SendController(QObject):
         retrying(str): a transient failure is being retried; the text says when.
         key_changed(): the API key or its storage state changed.
         settings_changed(Settings): settings were replaced.
+        run_recorded(int): a run was added to the history under this id.
+        history_ready(): the history database is open (`history` is set).
+        problem(str): a sentence about a non-fatal failure (history, settings file).
     """
 
     running_changed = Signal(bool)
@@ -52,6 +58,9 @@ class SendController(QObject):
     retrying = Signal(str)
     key_changed = Signal()
     settings_changed = Signal(object)
+    run_recorded = Signal(int)
+    history_ready = Signal()
+    problem = Signal(str)
 
     def __init__(self, services: AppServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +75,8 @@ class SendController(QObject):
         self._client_config: tuple[object, ...] | None = None
         self._task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
+        self.history: HistoryStore | None = None
+        self.history_problem: str | None = None
 
     def __repr__(self) -> str:
         return f"SendController(running={self.is_running}, has_key={self.has_key})"
@@ -200,6 +211,9 @@ class SendController(QObject):
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_SECONDS)
+        history, self.history = self.history, None
+        if history is not None:
+            history.close()
         client, self._client = self._client, None
         if client is not None:
             with contextlib.suppress(Exception):
@@ -212,12 +226,78 @@ class SendController(QObject):
         except asyncio.CancelledError:
             self.running_changed.emit(False)
             self.cancelled.emit()
+            self._record_cancelled(request, time.monotonic() - started)
             raise
         self.running_changed.emit(False)
         if isinstance(outcome, RunSucceeded):
             self.succeeded.emit(outcome)
+            self._record(
+                succeeded_run(
+                    model=request.model,
+                    system_prompt=request.system_prompt,
+                    user_prompt=request.user_prompt,
+                    response=outcome.response,
+                    assessment=outcome.assessment,
+                    seconds=outcome.seconds,
+                    source="window",
+                    preset_name=request.preset_name,
+                )
+            )
         else:
             self.failed.emit(outcome)
+            if outcome.seconds > 0 or outcome.assessment is not None:
+                self._record(
+                    failed_run(
+                        model=request.model,
+                        system_prompt=request.system_prompt,
+                        user_prompt=request.user_prompt,
+                        explanation=outcome.explanation,
+                        seconds=outcome.seconds,
+                        source="window",
+                        assessment=outcome.assessment,
+                        preset_name=request.preset_name,
+                    )
+                )
+
+    # -- history -------------------------------------------------------------------
+
+    def open_history(self) -> HistoryStore | None:
+        """Opens the history database once; a failure is told once and runs go unrecorded."""
+        if self.history is None and self.history_problem is None:
+            try:
+                self.history = self.services.open_history()
+            except HistoryError as exc:
+                self.history_problem = str(exc)
+                self.problem.emit(f"The history is not available: {exc}")
+                return None
+            if self.history.last_problem:
+                self.problem.emit(self.history.last_problem)
+            self.history_ready.emit()
+        return self.history
+
+    def _record_cancelled(self, request: PromptRequest, seconds: float) -> None:
+        self._record(
+            failed_run(
+                model=request.model,
+                system_prompt=request.system_prompt,
+                user_prompt=request.user_prompt,
+                explanation=Explanation("Cancelled", "You cancelled the request.", ""),
+                seconds=seconds,
+                source="window",
+                preset_name=request.preset_name,
+            )
+        )
+
+    def _record(self, record: RunRecord) -> None:
+        history = self.open_history()
+        if history is None:
+            return
+        try:
+            run_id = history.record(record)
+        except HistoryError as exc:
+            self.problem.emit(f"The run was not saved to the history: {exc}")
+            return
+        self.run_recorded.emit(run_id)
 
     async def _attempt(self, request: PromptRequest, started: float) -> RunSucceeded | RunFailed:
         from zerogpu_desktop.api import ContextLengthExceededError, Message, ZeroGPUError
@@ -241,13 +321,11 @@ class SendController(QObject):
                 rejected_assessment(request.text_sent(), limit),
             )
         except ZeroGPUError as exc:
-            from zerogpu_desktop.api import AuthenticationError, PermissionDeniedError
-
             return RunFailed(
                 request,
                 explain(exc),
                 time.monotonic() - started,
-                needs_settings=isinstance(exc, AuthenticationError | PermissionDeniedError),
+                needs_settings=_fixed_in_settings(exc),
             )
         seconds = time.monotonic() - started
         assessment = assess_truncation(
@@ -338,6 +416,26 @@ class SendController(QObject):
             problem = self.update_settings(updated)
             if problem:
                 log.warning("could not save settings: %s", problem)
+
+
+def _fixed_in_settings(exc: BaseException) -> bool:
+    """Errors whose fix is a key, project, base URL or timeout: offer the Settings button."""
+    from zerogpu_desktop.api import (
+        APIConnectionError,
+        AuthenticationError,
+        NotFoundError,
+        PermissionDeniedError,
+        RequestRefusedError,
+    )
+
+    return isinstance(
+        exc,
+        AuthenticationError
+        | PermissionDeniedError
+        | APIConnectionError
+        | NotFoundError
+        | RequestRefusedError,
+    )
 
 
 def _log_task_failure(task: asyncio.Task[Any]) -> None:

@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from zerogpu_desktop.api.redaction import install_log_redaction, redact
@@ -74,5 +75,8 @@ class CrashReporter:
         dialog.setInformativeText("The app is still running and your prompts are kept." + where)
         dialog.setDetailedText(details)
         dialog.setAccessibleName("Error report")
+        # Not modal: the app keeps working while the report is on screen.
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialog = dialog
-        dialog.open()
+        dialog.show()

@@ -27,8 +27,12 @@ from zerogpu_desktop.overrides import RunOverrides
 from zerogpu_desktop.storage import DataDirError, ensure_data_dir, resolve_data_dir
 from zerogpu_desktop.ui.controller import SendController
 from zerogpu_desktop.ui.crash_reporting import CrashReporter, setup_file_logging
+from zerogpu_desktop.ui.gc_guard import GuiThreadGarbageCollector
 from zerogpu_desktop.ui.main_window import MainWindow
 from zerogpu_desktop.ui.services import AppServices
+
+#: After the first paint, the history database is opened this much later.
+HISTORY_OPEN_DELAY_MS = 400
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -98,14 +102,18 @@ async def run_window(app: QApplication, services: AppServices, log_path: Path | 
     app.aboutToQuit.connect(on_quit)
     app.lastWindowClosed.connect(on_quit)
     bridge = SignalBridge(window)
+    collector = GuiThreadGarbageCollector(window)
     window.show()
-    # The keyring is read after the first paint, off the GUI thread.
+    # The keyring is read after the first paint, off the GUI thread; the history is
+    # opened (and checked) once the window is idle.
     QTimer.singleShot(0, lambda: controller.spawn(controller.load_key()))
+    QTimer.singleShot(HISTORY_OPEN_DELAY_MS, controller.open_history)
     try:
         await quitting
     finally:
         bridge.close()
         await controller.shutdown()
+        collector.stop()
     return 0
 
 

@@ -22,6 +22,7 @@ from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.storage import Draft, Settings
 from zerogpu_desktop.ui.controller import SendController
 from zerogpu_desktop.ui.error_banner import ErrorBanner
+from zerogpu_desktop.ui.library import Library
 from zerogpu_desktop.ui.model_picker import ModelPicker
 from zerogpu_desktop.ui.outcome import PromptRequest, RunFailed, RunSucceeded
 from zerogpu_desktop.ui.output_view import OutputView
@@ -93,8 +94,12 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setChildrenCollapsible(False)
 
+        self.preset_label = QLabel("", self)
+        self.preset_label.setAccessibleName("Loaded preset")
         top_row = QHBoxLayout()
         top_row.addWidget(self.model_picker, 1)
+        top_row.addSpacing(12)
+        top_row.addWidget(self.preset_label)
         top_row.addSpacing(12)
         top_row.addWidget(self.settings_button)
         central = QWidget(self)
@@ -119,6 +124,7 @@ class MainWindow(QMainWindow):
         self._estimate_timer.timeout.connect(self.update_estimate)
 
         self._create_actions()
+        self.library = Library(self)
         self._connect()
         self._apply_settings(controller.settings)
         self._restore_draft()
@@ -167,7 +173,7 @@ class MainWindow(QMainWindow):
         )
 
         menu_bar = self.menuBar()
-        file_menu = menu_bar.addMenu("&File")
+        file_menu = self.file_menu = menu_bar.addMenu("&File")
         file_menu.addAction(self.save_output_action)
         file_menu.addAction(self.copy_output_action)
         file_menu.addSeparator()
@@ -177,7 +183,7 @@ class MainWindow(QMainWindow):
         run_menu = menu_bar.addMenu("&Run")
         run_menu.addAction(self.send_action)
         run_menu.addAction(self.cancel_action)
-        view_menu = menu_bar.addMenu("&View")
+        view_menu = self.view_menu = menu_bar.addMenu("&View")
         view_menu.addAction(self.markdown_action)
         view_menu.addAction(self.focus_model_action)
 
@@ -190,6 +196,13 @@ class MainWindow(QMainWindow):
         controller.retrying.connect(self.status.set_state)
         controller.key_changed.connect(self._on_key_changed)
         controller.settings_changed.connect(self._apply_settings)
+        controller.problem.connect(
+            lambda text: self.banner.show_explanation(
+                Explanation("Something needs attention", text, ""),
+                offer_settings=False,
+                severity="warn",
+            )
+        )
         self.send_button.clicked.connect(self._on_send_button)
         self.settings_button.clicked.connect(self.open_settings)
         self.banner.settings_requested.connect(self.open_settings)
@@ -233,6 +246,9 @@ class MainWindow(QMainWindow):
         geometry = state.get("window_geometry")
         if geometry is None or not self.restoreGeometry(QByteArray(geometry)):
             self.resize(1180, 760)
+        dock_state = state.get("window_state")
+        if dock_state is not None:
+            self.restoreState(QByteArray(dock_state))
         for name, splitter in (
             ("main_splitter", self.main_splitter),
             ("prompt_splitter", self.prompt_splitter),
@@ -244,6 +260,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         state = self.controller.services.ui_state
         state.set("window_geometry", bytes(self.saveGeometry().data()))
+        state.set("window_state", bytes(self.saveState().data()))
         state.set("main_splitter", bytes(self.main_splitter.saveState().data()))
         state.set("prompt_splitter", bytes(self.prompt_splitter.saveState().data()))
         # The layout is a convenience; losing it must not block quitting.
@@ -261,6 +278,7 @@ class MainWindow(QMainWindow):
         self._estimate_timer.start()
 
     def update_estimate(self) -> None:
+        self.library.update_title()
         model = self.model_picker.model()
         text = "\n".join(
             part for part in (self.system_editor.text(), self.user_editor.text()) if part
@@ -307,7 +325,11 @@ class MainWindow(QMainWindow):
             return
         self.save_draft()
         self.banner.hide()
-        self.controller.send(self.current_request())
+        self.library.send_with_variables(self.current_request(), self._send_now)
+
+    def _send_now(self, request: PromptRequest) -> None:
+        if not self.controller.is_running:
+            self.controller.send(request)
 
     def cancel(self) -> None:
         self.controller.cancel()

@@ -16,6 +16,7 @@ class PromptRequest:
     model: str
     system_prompt: str
     user_prompt: str
+    preset_name: str | None = None
 
     def text_sent(self) -> str:
         return "\n".join(part for part in (self.system_prompt, self.user_prompt) if part)

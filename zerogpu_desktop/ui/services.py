@@ -13,6 +13,8 @@ from zerogpu_desktop.credentials import KeyStore
 from zerogpu_desktop.overrides import RunOverrides
 from zerogpu_desktop.storage import DraftStore, SettingsStore, UiStateStore
 from zerogpu_desktop.storage.calibration import CalibrationStore
+from zerogpu_desktop.storage.history import HistoryStore
+from zerogpu_desktop.storage.presets import PresetStore
 
 
 @dataclass
@@ -24,8 +26,13 @@ class AppServices:
     draft_store: DraftStore
     ui_state: UiStateStore
     calibration_store: CalibrationStore
+    preset_store: PresetStore
     key_store: KeyStore
     overrides: RunOverrides = field(default_factory=RunOverrides)
+
+    def open_history(self) -> HistoryStore:
+        """Opens (and checks) the history database; see `HistoryStore` for what can fail."""
+        return HistoryStore(self.data_dir)
 
     @classmethod
     def for_data_dir(
@@ -41,6 +48,7 @@ class AppServices:
             draft_store=DraftStore(data_dir),
             ui_state=UiStateStore(data_dir),
             calibration_store=CalibrationStore(data_dir),
+            preset_store=PresetStore(data_dir),
             key_store=key_store or KeyStore(),
             overrides=overrides or RunOverrides(),
         )

@@ -1,0 +1,219 @@
+"""The History panel: search every run, open one back, run it again, delete, clear."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zerogpu_desktop.storage.history import HistoryStore
+from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
+from zerogpu_desktop.ui.history_model import HistoryTableModel
+from zerogpu_desktop.ui.presets_panel import confirm_box
+
+#: Typing pauses this long before the search runs.
+SEARCH_DELAY_MS = 200
+
+
+class HistoryPanel(QWidget):
+    """A searchable, lazily loaded list of every run, newest first.
+
+    Signals:
+        open_requested(RunRecord): put this run back into the editors and the output.
+        rerun_requested(RunRecord): open it and send it again.
+        message(str): a sentence for the status bar.
+        problem(str): a sentence for the error banner.
+    """
+
+    open_requested = Signal(object)
+    rerun_requested = Signal(object)
+    message = Signal(str)
+    problem = Signal(str)
+
+    def __init__(self, store: HistoryStore | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.model = HistoryTableModel(store, self)
+
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Search prompts and answers")
+        self.search_edit.setAccessibleName("Search history")
+        self.search_edit.setClearButtonEnabled(True)
+        self.table = QTableView(self)
+        self.table.setAccessibleName("History")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 90), (1, 120), (3, 70), (4, 110)):
+            self.table.setColumnWidth(column, width)
+        self.count_label = QLabel("", self)
+        self.count_label.setAccessibleName("History count")
+
+        self.open_button = _button("&Open", "Open run", self)
+        self.rerun_button = _button("Run &again", "Run again", self)
+        self.delete_button = _button("Delete", "Delete run", self)
+        self.clear_button = _button("Clear all…", "Clear history", self)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.rerun_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        layout.addLayout(buttons)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self._focus_table)
+        self.table.activated.connect(lambda _index: self.open_selected())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        self.open_button.clicked.connect(self.open_selected)
+        self.rerun_button.clicked.connect(self.rerun_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.clear_button.clicked.connect(self.ask_clear)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_selected)
+        self._loaded = False
+        self._update_buttons()
+
+    # -- loading ----------------------------------------------------------------
+
+    def set_store(self, store: HistoryStore | None) -> None:
+        """The history opens after the window is on screen; until then the panel is empty."""
+        self.store = store
+        self.model.store = store
+        self._loaded = False
+
+    def ensure_loaded(self) -> None:
+        """Loads the first page the first time the panel is shown, not at start-up."""
+        if not self._loaded and self.store is not None:
+            self._loaded = True
+            self.refresh()
+
+    def refresh_if_loaded(self) -> None:
+        """After a new run: show it, unless the panel was never opened (then nothing to do)."""
+        if self._loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.store is None:
+            return
+        try:
+            self.model.reload()
+            total = self.store.count(self.model.search)
+        except HistoryError as exc:
+            self.problem.emit(str(exc))
+            return
+        search = self.model.search.strip()
+        noun = "run" if total == 1 else "runs"
+        self.count_label.setText(
+            f"{total:,} {noun} match “{search}”" if search else f"{total:,} {noun}"
+        )
+        self._update_buttons()
+
+    def apply_search(self) -> None:
+        self._search_timer.stop()
+        self.model.search = self.search_edit.text()
+        self.refresh()
+
+    def _focus_table(self) -> None:
+        self.apply_search()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+            self.table.setFocus()
+
+    # -- actions ------------------------------------------------------------------
+
+    def selected_record(self) -> RunRecord | None:
+        index: QModelIndex = self.table.currentIndex()
+        summary = self.model.summary(index.row()) if index.isValid() else None
+        if summary is None or self.store is None:
+            return None
+        try:
+            return self.store.get(summary.id)
+        except HistoryError as exc:
+            self.problem.emit(str(exc))
+            return None
+
+    def open_selected(self) -> None:
+        record = self.selected_record()
+        if record is not None:
+            self.open_requested.emit(record)
+
+    def rerun_selected(self) -> None:
+        record = self.selected_record()
+        if record is not None:
+            self.rerun_requested.emit(record)
+
+    def delete_selected(self) -> None:
+        index = self.table.currentIndex()
+        summary = self.model.summary(index.row()) if index.isValid() else None
+        if summary is None or self.store is None:
+            return
+        try:
+            self.store.delete(summary.id)
+        except HistoryError as exc:
+            self.problem.emit(str(exc))
+            return
+        self.model.remove_run(summary.id)
+        self.message.emit("Deleted one run from the history.")
+        self._update_buttons()
+
+    def ask_clear(self) -> None:
+        confirm_box(
+            self,
+            "Clear history?",
+            "Delete every run in the history? Prompts and answers are removed from disk "
+            "and cannot be brought back.",
+            self.clear_all,
+        )
+
+    def clear_all(self) -> None:
+        if self.store is None:
+            return
+        try:
+            count = self.store.clear()
+        except HistoryError as exc:
+            self.problem.emit(str(exc))
+            return
+        self.refresh()
+        self.message.emit(f"Cleared {count:,} runs from the history.")
+
+    def _update_buttons(self) -> None:
+        has = self.table.currentIndex().isValid()
+        for button in (self.open_button, self.rerun_button, self.delete_button):
+            button.setEnabled(has)
+        self.clear_button.setEnabled(self.model.rowCount() > 0)
+
+
+def _button(text: str, accessible: str, parent: QWidget) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setAccessibleName(accessible)
+    return button

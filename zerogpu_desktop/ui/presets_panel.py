@@ -1,0 +1,296 @@
+"""The Presets panel: filter, load with one click or Enter, save, rename, duplicate, delete.
+
+Deleting is undoable from the panel's own bar, so no confirmation box
+interrupts the work. Every dialog is opened with `open()`, never
+`exec()`, so the qasync loop keeps running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zerogpu_desktop.storage.presets import Preset, PresetError, PresetStore
+
+#: Builds a preset named `name` from what is in the editors now.
+Snapshot = Callable[[str], Preset]
+
+
+class PresetsPanel(QWidget):
+    """Lists presets from a `PresetStore` and edits them in place.
+
+    Signals:
+        load_requested(Preset): the user chose a preset to load into the editors.
+        saved(Preset): a preset was saved from the editors.
+        message(str): a sentence for the status bar.
+        problem(str): a sentence for the error banner.
+    """
+
+    load_requested = Signal(object)
+    saved = Signal(object)
+    renamed = Signal(str, str)
+    message = Signal(str)
+    problem = Signal(str)
+
+    def __init__(
+        self, store: PresetStore, snapshot: Snapshot, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._snapshot = snapshot
+        self._deleted: Preset | None = None
+        self._dialog: QInputDialog | None = None
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter presets")
+        self.filter_edit.setAccessibleName("Filter presets")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Presets")
+        self.list.setUniformItemSizes(True)
+        self.empty_label = QLabel(
+            "No presets yet. Write a prompt, then press “Save as…” to keep it.", self
+        )
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setEnabled(False)
+
+        self.load_button = _button("&Load", "Load preset", self)
+        self.save_button = _button("Save as…", "Save as preset", self)
+        self.rename_button = _button("Rename…", "Rename preset", self)
+        self.duplicate_button = _button("Duplicate", "Duplicate preset", self)
+        self.delete_button = _button("Delete", "Delete preset", self)
+        self.undo_label = QLabel("", self)
+        self.undo_label.setWordWrap(True)
+        self.undo_button = _button("Undo", "Undo delete", self)
+
+        row1 = QHBoxLayout()
+        row1.addWidget(self.load_button)
+        row1.addWidget(self.save_button)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.rename_button)
+        row2.addWidget(self.duplicate_button)
+        row2.addWidget(self.delete_button)
+        undo_row = QHBoxLayout()
+        undo_row.addWidget(self.undo_label, 1)
+        undo_row.addWidget(self.undo_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addLayout(undo_row)
+        self._show_undo(False)
+
+        self.filter_edit.textChanged.connect(lambda _text: self.refresh())
+        self.filter_edit.returnPressed.connect(self._focus_first)
+        self.list.itemActivated.connect(lambda _item: self.load_selected())
+        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.load_button.clicked.connect(self.load_selected)
+        self.save_button.clicked.connect(self.ask_save_as)
+        self.rename_button.clicked.connect(self.ask_rename)
+        self.duplicate_button.clicked.connect(self.duplicate_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.undo_button.clicked.connect(self.undo_delete)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_selected)
+        rename_key = QShortcut(QKeySequence("F2"), self.list)
+        rename_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        rename_key.activated.connect(self.ask_rename)
+        self.refresh()
+
+    # -- list ------------------------------------------------------------------
+
+    def refresh(self, select: str | None = None) -> None:
+        """Re-reads the store (it notices edits by other processes) and keeps the selection."""
+        keep = select or self.selected_name()
+        self.list.clear()
+        for preset in self.store.list(self.filter_edit.text()):
+            item = QListWidgetItem(preset.name, self.list)
+            item.setData(Qt.ItemDataRole.UserRole, preset.name)
+            item.setToolTip(f"{preset.name}\nModel: {preset.model or '(none)'}")
+            if preset.name == keep:
+                self.list.setCurrentItem(item)
+        self.empty_label.setVisible(self.list.count() == 0 and not self.filter_edit.text())
+        self._update_buttons()
+        if self.store.last_problem:
+            self.problem.emit(self.store.last_problem)
+            self.store.last_problem = None
+
+    def selected_name(self) -> str | None:
+        item = self.list.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def _focus_first(self) -> None:
+        if self.list.count():
+            self.list.setCurrentRow(0)
+            self.list.setFocus()
+
+    def _update_buttons(self) -> None:
+        has = self.selected_name() is not None
+        for button in (
+            self.load_button,
+            self.rename_button,
+            self.duplicate_button,
+            self.delete_button,
+        ):
+            button.setEnabled(has)
+
+    # -- actions ---------------------------------------------------------------
+
+    def load_selected(self) -> None:
+        name = self.selected_name()
+        preset = self.store.get(name) if name else None
+        if preset is not None:
+            self.load_requested.emit(preset)
+
+    def ask_save_as(self, suggested: str = "") -> None:
+        self._ask_name(
+            "Save as preset",
+            "Name of the new preset:",
+            suggested or self.selected_name() or "",
+            self.save_as,
+        )
+
+    def save_as(self, name: str, *, replace_existing: bool = False) -> Preset | None:
+        """Saves the editors as `name`; an existing preset is replaced only after asking."""
+        existing = self.store.get(name)
+        if existing is not None and not replace_existing:
+            confirm_box(
+                self,
+                "Replace preset?",
+                f"A preset named “{existing.name}” already exists. Replace it with what is "
+                "in the editors now?",
+                lambda: self.save_as(name, replace_existing=True),
+            )
+            return None
+        try:
+            preset = self.store.save(self._snapshot(name))
+        except (PresetError, ValueError, OSError) as exc:
+            self.problem.emit(_sentence(exc))
+            return None
+        self.refresh(select=preset.name)
+        self.message.emit(f"Saved preset “{preset.name}”.")
+        self.saved.emit(preset)
+        return preset
+
+    def ask_rename(self) -> None:
+        old = self.selected_name()
+        if old is None:
+            return
+        self._ask_name(
+            "Rename preset", f"New name for “{old}”:", old, lambda new: self.rename(old, new)
+        )
+
+    def rename(self, old: str, new: str) -> None:
+        try:
+            preset = self.store.rename(old, new)
+        except (PresetError, ValueError, OSError) as exc:
+            self.problem.emit(_sentence(exc))
+            return
+        self.refresh(select=preset.name)
+        self.renamed.emit(old, preset.name)
+        self.message.emit(f"Renamed “{old}” to “{preset.name}”.")
+
+    def duplicate_selected(self) -> None:
+        name = self.selected_name()
+        if name is None:
+            return
+        try:
+            copy = self.store.duplicate(name)
+        except (PresetError, OSError) as exc:
+            self.problem.emit(_sentence(exc))
+            return
+        self.refresh(select=copy.name)
+        self.message.emit(f"Duplicated as “{copy.name}”.")
+
+    def delete_selected(self) -> None:
+        name = self.selected_name()
+        if name is None:
+            return
+        try:
+            self._deleted = self.store.delete(name)
+        except (PresetError, OSError) as exc:
+            self.problem.emit(_sentence(exc))
+            return
+        self.refresh()
+        self.undo_label.setText(f"Deleted “{name}”.")
+        self._show_undo(True)
+        self.message.emit(f"Deleted preset “{name}”. Undo is in the Presets panel.")
+
+    def undo_delete(self) -> None:
+        deleted, self._deleted = self._deleted, None
+        self._show_undo(False)
+        if deleted is None:
+            return
+        try:
+            self.store.save(deleted, touch=False)
+        except (PresetError, OSError) as exc:
+            self.problem.emit(_sentence(exc))
+            return
+        self.refresh(select=deleted.name)
+        self.message.emit(f"Restored preset “{deleted.name}”.")
+
+    def _show_undo(self, visible: bool) -> None:
+        self.undo_label.setVisible(visible)
+        self.undo_button.setVisible(visible)
+
+    def _ask_name(
+        self, title: str, label: str, value: str, accept: Callable[[str], object]
+    ) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(value)
+        dialog.setAccessibleName(title)
+        dialog.textValueSelected.connect(lambda text: accept(text) if text.strip() else None)
+        dialog.finished.connect(dialog.deleteLater)
+        self._dialog = dialog
+        dialog.open()
+
+
+def confirm_box(
+    parent: QWidget, title: str, text: str, on_yes: Callable[[], object]
+) -> QMessageBox:
+    """A Yes/No question opened with `open()`; `on_yes` runs only on Yes."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setAccessibleName(title)
+
+    def finished(result: int) -> None:
+        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+            on_yes()
+        box.deleteLater()
+
+    box.finished.connect(finished)
+    box.open()
+    return box
+
+
+def _button(text: str, accessible: str, parent: QWidget) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setAccessibleName(accessible)
+    return button
+
+
+def _sentence(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"The presets file could not be written ({exc.strerror or exc})."
+    return str(exc)
