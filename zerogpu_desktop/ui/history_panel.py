@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -63,7 +63,7 @@ class HistoryPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 90), (1, 120), (3, 70), (4, 110)):
+        for column, width in ((0, 80), (1, 100), (3, 60), (4, 90)):
             self.table.setColumnWidth(column, width)
         self.count_label = QLabel("", self)
         self.count_label.setAccessibleName("History count")
@@ -72,11 +72,11 @@ class HistoryPanel(QWidget):
         self.rerun_button = _button("Run &again", "Run again", self)
         self.delete_button = _button("Delete", "Delete run", self)
         self.clear_button = _button("Clear all…", "Clear history", self)
-        buttons = QHBoxLayout()
-        for button in (self.open_button, self.rerun_button, self.delete_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.clear_button)
+        buttons = QGridLayout()
+        buttons.addWidget(self.open_button, 0, 0)
+        buttons.addWidget(self.rerun_button, 0, 1)
+        buttons.addWidget(self.delete_button, 1, 0)
+        buttons.addWidget(self.clear_button, 1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.search_edit)

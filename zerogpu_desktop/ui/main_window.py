@@ -33,6 +33,8 @@ from zerogpu_desktop.ui.status_bar import RunStatusBar
 WINDOW_TITLE = "ZeroGPU Desktop"
 #: Typing pauses this long before the draft is written to disk.
 DRAFT_SAVE_DELAY_MS = 400
+#: The library docks' width on a first start.
+DEFAULT_DOCK_WIDTH = 270
 #: Typing pauses this long before the token estimate is recomputed.
 ESTIMATE_DELAY_MS = 150
 
@@ -245,10 +247,16 @@ class MainWindow(QMainWindow):
         state = self.controller.services.ui_state
         geometry = state.get("window_geometry")
         if geometry is None or not self.restoreGeometry(QByteArray(geometry)):
-            self.resize(1180, 760)
+            self.resize(1280, 800)
         dock_state = state.get("window_state")
-        if dock_state is not None:
-            self.restoreState(QByteArray(dock_state))
+        if dock_state is None or not self.restoreState(QByteArray(dock_state)):
+            # Dock sizes only apply once the window is laid out.
+            QTimer.singleShot(
+                0,
+                lambda: self.resizeDocks(
+                    [self.library.presets_dock], [DEFAULT_DOCK_WIDTH], Qt.Orientation.Horizontal
+                ),
+            )
         for name, splitter in (
             ("main_splitter", self.main_splitter),
             ("prompt_splitter", self.prompt_splitter),
