@@ -37,6 +37,7 @@ from zerogpu_desktop.api.errors import (
 from zerogpu_desktop.api.models import Message, Response, parse_response, request_body
 from zerogpu_desktop.api.redaction import redact, register_secret
 from zerogpu_desktop.api.retry import RetryPolicy, is_retryable_status, parse_retry_after
+from zerogpu_desktop.api.tls import shared_ssl_context
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "RetryNotice", "ZeroGPUClient"]
 
@@ -173,6 +174,7 @@ class ZeroGPUClient:
             self._http = httpx.AsyncClient(
                 timeout=self.timeout,
                 transport=self._transport,
+                verify=shared_ssl_context(),
                 headers={"user-agent": f"zerogpu-desktop/{__version__} httpx/{httpx.__version__}"},
                 follow_redirects=False,
             )

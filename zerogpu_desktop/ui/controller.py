@@ -23,6 +23,7 @@ from zerogpu_desktop.run_records import failed_run, succeeded_run
 from zerogpu_desktop.storage import Settings
 from zerogpu_desktop.storage.history import HistoryStore
 from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
+from zerogpu_desktop.storage.history_writer import HistoryWriter
 from zerogpu_desktop.ui.outcome import PromptRequest, RunFailed, RunSucceeded
 from zerogpu_desktop.ui.services import AppServices
 
@@ -76,6 +77,7 @@ class SendController(QObject):
         self._task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self.history: HistoryStore | None = None
+        self._writer: HistoryWriter | None = None
         self.history_problem: str | None = None
 
     def __repr__(self) -> str:
@@ -211,6 +213,9 @@ class SendController(QObject):
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_SECONDS)
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            await asyncio.to_thread(writer.close, SHUTDOWN_GRACE_SECONDS)
         history, self.history = self.history, None
         if history is not None:
             history.close()
@@ -289,11 +294,17 @@ class SendController(QObject):
         )
 
     def _record(self, record: RunRecord) -> None:
-        history = self.open_history()
-        if history is None:
+        """Hands the run to the writer thread; `run_recorded` follows when it is stored."""
+        if self.open_history() is None:
             return
+        if self._writer is None:
+            self._writer = HistoryWriter(self.services.data_dir)
+        future = asyncio.wrap_future(self._writer.submit(record))
+        self.spawn(self._announce_recorded(future))
+
+    async def _announce_recorded(self, future: asyncio.Future[int]) -> None:
         try:
-            run_id = history.record(record)
+            run_id = await future
         except HistoryError as exc:
             self.problem.emit(f"The run was not saved to the history: {exc}")
             return

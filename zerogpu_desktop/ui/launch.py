@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSocketNotifier, QTimer
@@ -107,6 +108,7 @@ async def run_window(app: QApplication, services: AppServices, log_path: Path | 
     # The keyring is read after the first paint, off the GUI thread; the history is
     # opened (and checked) once the window is idle.
     QTimer.singleShot(0, lambda: controller.spawn(controller.load_key()))
+    QTimer.singleShot(0, start_network_warm_up)
     QTimer.singleShot(HISTORY_OPEN_DELAY_MS, controller.open_history)
     try:
         await quitting
@@ -115,6 +117,21 @@ async def run_window(app: QApplication, services: AppServices, log_path: Path | 
         await controller.shutdown()
         collector.stop()
     return 0
+
+
+def start_network_warm_up() -> None:
+    """Imports httpx and loads the CA bundle on a daemon thread, not at the first Send.
+
+    Python switches threads every few milliseconds, so the window keeps
+    painting while this runs.
+    """
+
+    def work() -> None:
+        from zerogpu_desktop.api.tls import warm_up
+
+        warm_up()
+
+    threading.Thread(target=work, name="zerogpu-warm-up", daemon=True).start()
 
 
 def _report_loop_error(reporter: CrashReporter, context: dict[str, object]) -> None:

@@ -3,30 +3,41 @@
 A multi-megabyte answer rendered in one `setMarkdown` call blocks the
 GUI thread for seconds. Cut at blank lines outside fenced code blocks,
 each piece is self-contained, so the output view can insert one piece
-per event-loop turn and the window stays responsive.
+per event-loop turn and the window stays responsive. The split itself
+is lazy for the same reason: each piece is found when it is needed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-__all__ = ["split_markdown"]
+__all__ = ["iter_markdown_pieces", "split_markdown"]
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def split_markdown(text: str, target_chars: int = 32_000) -> list[str]:
-    """Returns pieces of about `target_chars`, cut only at safe blank lines.
+def iter_markdown_pieces(text: str, target_chars: int = 32_000) -> Iterator[str]:
+    """Yields pieces of about `target_chars`, cut only at safe blank lines.
 
-    Joining the pieces with "\\n" gives back the text.
+    Joining the pieces with "\\n" gives back the text. A single paragraph
+    or code block far longer than the target is cut anyway (at a line
+    end) rather than rendered in one blocking call.
     """
     if len(text) <= target_chars:
-        return [text]
-    pieces: list[str] = []
+        yield text
+        return
     current: list[str] = []
     size = 0
     fence: str | None = None
-    for line in text.split("\n"):
+    start = 0
+    length = len(text)
+    while start <= length:
+        end = text.find("\n", start)
+        if end == -1:
+            end = length
+        line = text[start:end]
+        start = end + 1
         match = _FENCE.match(line)
         if match:
             marker = match.group(1)
@@ -35,14 +46,17 @@ def split_markdown(text: str, target_chars: int = 32_000) -> list[str]:
             elif marker.startswith(fence):
                 fence = None
         if size >= target_chars and fence is None and not line.strip():
-            pieces.append("\n".join(current))
+            yield "\n".join(current)
             current, size = [], 0
         current.append(line)
         size += len(line) + 1
         if size >= target_chars * 4:
-            # A single giant paragraph or code block: cut anyway rather than freeze.
-            pieces.append("\n".join(current))
+            yield "\n".join(current)
             current, size = [], 0
     if current:
-        pieces.append("\n".join(current))
-    return pieces
+        yield "\n".join(current)
+
+
+def split_markdown(text: str, target_chars: int = 32_000) -> list[str]:
+    """All pieces at once (see `iter_markdown_pieces`)."""
+    return list(iter_markdown_pieces(text, target_chars))

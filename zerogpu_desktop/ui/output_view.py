@@ -6,6 +6,7 @@ turn, so a multi-megabyte answer never freezes the window.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from zerogpu_desktop.storage import atomic_write_text
-from zerogpu_desktop.ui.markdown_chunks import split_markdown
+from zerogpu_desktop.ui.markdown_chunks import iter_markdown_pieces
 
 #: Answers up to this size render in one go; bigger ones progressively.
 PROGRESSIVE_THRESHOLD = 48_000
-MARKDOWN_PIECE_CHARS = 24_000
+MARKDOWN_PIECE_CHARS = 10_000
 PLAIN_PIECE_CHARS = 256_000
 
 
@@ -50,7 +51,7 @@ class OutputView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = ""
-        self._pending: list[str] = []
+        self._pending: Iterator[str] | None = None
         self._render_timer = QTimer(self)
         self._render_timer.setInterval(0)
         self._render_timer.timeout.connect(self._render_next_piece)
@@ -114,7 +115,7 @@ class OutputView(QWidget):
         return self.browser if self.markdown_toggle.isChecked() else self.plain
 
     def is_rendering(self) -> bool:
-        return bool(self._pending) or self._render_timer.isActive()
+        return self._render_timer.isActive()
 
     def set_markdown_enabled(self, enabled: bool) -> None:
         self.markdown_toggle.setChecked(enabled)
@@ -130,7 +131,7 @@ class OutputView(QWidget):
 
     def _render(self) -> None:
         self._render_timer.stop()
-        self._pending = []
+        self._pending = None
         markdown = self.markdown_toggle.isChecked()
         self.stack.setCurrentWidget(self.browser if markdown else self.plain)
         self._caption.setBuddy(self.current_view())
@@ -144,19 +145,21 @@ class OutputView(QWidget):
             self.rendered.emit()
             return
         if markdown:
-            self._pending = split_markdown(self._text, MARKDOWN_PIECE_CHARS)
+            self._pending = iter_markdown_pieces(self._text, MARKDOWN_PIECE_CHARS)
         else:
-            step = PLAIN_PIECE_CHARS
-            self._pending = [self._text[i : i + step] for i in range(0, len(self._text), step)]
-        self._pending.reverse()
+            text, step = self._text, PLAIN_PIECE_CHARS
+            self._pending = (text[i : i + step] for i in range(0, len(text), step))
         self._render_timer.start()
 
     def _render_next_piece(self) -> None:
-        if not self._pending:
+        piece = next(self._pending, None) if self._pending is not None else None
+        if piece is None:
             self._render_timer.stop()
+            self._pending = None
+            for view in (self.browser, self.plain):
+                view.verticalScrollBar().setValue(0)
             self.rendered.emit()
             return
-        piece = self._pending.pop()
         if self.markdown_toggle.isChecked():
             cursor = QTextCursor(self.browser.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
@@ -165,11 +168,6 @@ class OutputView(QWidget):
             cursor = QTextCursor(self.plain.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.insertText(piece)
-        if not self._pending:
-            self._render_timer.stop()
-            for view in (self.browser, self.plain):
-                view.verticalScrollBar().setValue(0)
-            self.rendered.emit()
 
     def _on_toggle(self, checked: bool) -> None:
         self._render()

@@ -1,0 +1,75 @@
+"""Records runs on a thread of their own, so a big answer never stalls the window.
+
+Indexing a multi-megabyte answer for full-text search takes over 100 ms;
+done on the GUI thread it freezes the window just as the answer appears.
+The writer owns a second connection (WAL lets it write while the GUI's
+connection reads) on one daemon thread, and hands back futures.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+from zerogpu_desktop.storage.history import HistoryStore
+from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
+
+_STOP = object()
+
+
+class HistoryWriter:
+    """A single background thread that appends runs to the history in order.
+
+    Args:
+        data_dir: the data folder holding `history.sqlite3`.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._queue: queue.Queue[tuple[RunRecord, Future[int]] | object] = queue.Queue()
+        self._thread = threading.Thread(
+            target=self._work, name="zerogpu-history-writer", daemon=True
+        )
+        self._thread.start()
+
+    def submit(self, record: RunRecord) -> Future[int]:
+        """Queues `record`; the future gives its id, or raises HistoryError."""
+        future: Future[int] = Future()
+        self._queue.put((record, future))
+        return future
+
+    def close(self, timeout: float = 2.0) -> bool:
+        """Finishes queued writes (up to `timeout`) and stops; returns whether it finished."""
+        self._queue.put(_STOP)
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _work(self) -> None:
+        store: HistoryStore | None = None
+        open_error: HistoryError | None = None
+        try:
+            while True:
+                item = self._queue.get()
+                if item is _STOP:
+                    return
+                assert isinstance(item, tuple)
+                record, future = item
+                if not future.set_running_or_notify_cancel():
+                    continue
+                if store is None and open_error is None:
+                    try:
+                        store = HistoryStore(self.data_dir)
+                    except HistoryError as exc:
+                        open_error = exc
+                if store is None:
+                    future.set_exception(open_error or HistoryError("The history is closed."))
+                    continue
+                try:
+                    future.set_result(store.record(record))
+                except HistoryError as exc:
+                    future.set_exception(exc)
+        finally:
+            if store is not None:
+                store.close()
