@@ -100,6 +100,9 @@ async def run_window(app: QApplication, services: AppServices, log_path: Path | 
         if not quitting.done():  # aboutToQuit can fire twice
             quitting.set_result(None)
 
+    # Qt must not stop the loop by itself when the window closes: the shutdown below
+    # (cancel, finish the history writes, close connections) still needs it running.
+    app.setQuitOnLastWindowClosed(False)
     app.aboutToQuit.connect(on_quit)
     app.lastWindowClosed.connect(on_quit)
     bridge = SignalBridge(window)
