@@ -1,0 +1,1 @@
+"""The frozen app (build.spec) and the wheel: build, measure, smoke-test."""
