@@ -1,4 +1,4 @@
-"""The README's promises that a test can check: the two Quick start commands and CI's use of them."""
+"""The README's promises a test can check: the two Quick start commands, CI's use of them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Renders the app icon at every size the platforms want (run: python resources/icons/make_icons.py).
+"""Renders the app icon at every size the platforms want: python resources/icons/make_icons.py
 
 Drawn with QPainter so the icon needs no design tool and stays sharp at
 each size; the PNGs, .ico and .icns are committed so builds need no Qt
