@@ -55,9 +55,23 @@ class SystemServices:
 
 def start_xvfb(services: SystemServices) -> bool:
     """A private X server, so GUI tests use a real window system (xcb), not offscreen."""
+    display = launch_xvfb(services)
+    if display is None:
+        return False
+    services.set_env("DISPLAY", display)
+    services.set_env("QT_QPA_PLATFORM", "xcb")
+    return True
+
+
+def launch_xvfb(services: SystemServices) -> str | None:
+    """Starts one more Xvfb and returns its DISPLAY value, leaving the environment alone.
+
+    Tests that move the keyboard focus with xdotool use a server of their own, so
+    they cannot steal the focus from the in-process window tests.
+    """
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
-        return False
+        return None
     read_fd, write_fd = os.pipe()
     process = subprocess.Popen(
         [
@@ -81,10 +95,8 @@ def start_xvfb(services: SystemServices) -> bool:
         number = reader.readline().strip().decode()
     if not number.isdigit():
         services.notes.append("Xvfb did not report a display number")
-        return False
-    services.set_env("DISPLAY", f":{number}")
-    services.set_env("QT_QPA_PLATFORM", "xcb")
-    return True
+        return None
+    return f":{number}"
 
 
 def start_secret_service(services: SystemServices) -> bool:

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.fakeserver import FakeServer
 from zerogpu_desktop.ui.main_window import MainWindow
+from zerogpu_desktop.ui.variables_dialog import VariablesDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 #: How long a run against the loopback server may take before a test gives up (ms).
@@ -135,3 +136,69 @@ def status_words(window: MainWindow) -> str:
             status.truncation_label,
         )
     )
+
+
+# -- dialogs opened with open() and the library docks ------------------------------------
+
+
+def wait_dialog(qtbot: QtBot, kind: type[QWidget] = QDialog, timeout_ms: int = 3000) -> QWidget:
+    """The modal dialog on top (dialogs are opened with `open()`), once it is on screen."""
+    found: list[QWidget] = []
+
+    def shown() -> None:
+        widget = QApplication.activeModalWidget()
+        assert isinstance(widget, kind), f"no {kind.__name__} on screen (found {widget!r})"
+        assert widget.isVisible()
+        found[:] = [widget]
+
+    qtbot.waitUntil(shown, timeout=timeout_ms)
+    return found[0]
+
+
+def no_dialog_open(qtbot: QtBot) -> None:
+    """Waits until no modal dialog is left on screen."""
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
+
+
+def answer_name(qtbot: QtBot, text: str) -> None:
+    """In the QInputDialog on screen: select what it offers, type `text`, press Enter."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    dialog = wait_dialog(qtbot, QInputDialog)
+    edit = dialog.findChild(QLineEdit)
+    assert edit is not None
+    qtbot.keyClick(edit, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not dialog, timeout=3000)
+
+
+def click_button(qtbot: QtBot, box: QWidget, text: str) -> None:
+    """Clicks the button labelled `text` (mnemonic ampersands ignored) in a dialog."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    buttons = [
+        button
+        for button in box.findChildren(QAbstractButton)
+        if button.text().replace("&", "") == text and button.isVisible()
+    ]
+    assert buttons, f"no button {text!r} in {[b.text() for b in box.findChildren(QAbstractButton)]}"
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+
+
+def answer_question(qtbot: QtBot, button: str) -> str:
+    """Clicks `button` in the QMessageBox on screen; returns the question it asked."""
+    box = wait_dialog(qtbot, QMessageBox)
+    assert isinstance(box, QMessageBox)
+    question = f"{box.text()} {box.informativeText()}".strip()
+    click_button(qtbot, box, button)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not box, timeout=3000)
+    return question
+
+
+def variables_form(qtbot: QtBot) -> VariablesDialog:
+    """The "Fill in the variables" form that Send opens when the prompts hold `{{names}}`."""
+    dialog = wait_dialog(qtbot, VariablesDialog)
+    assert isinstance(dialog, VariablesDialog)
+    assert dialog.windowTitle() == "Fill in the variables"
+    return dialog

@@ -13,11 +13,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.fakeserver import FakeServer, Scenario
+from tests.system_services import SystemServices, launch_xvfb
 from tests.ui.conftest import API_KEY, PROJECT_ID
 from zerogpu_desktop.storage.history import HistoryStore
 
@@ -25,9 +27,20 @@ REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.display
 
 
-def _need_display_tools() -> str:
-    if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        pytest.skip("needs an X server (install xvfb)")
+@pytest.fixture(scope="module")
+def own_display() -> Iterator[str]:
+    """An X server for these tests alone: xdotool moves its focus, nobody else's."""
+    services = SystemServices()
+    display = launch_xvfb(services)
+    try:
+        if display is None:
+            pytest.skip("needs an X server (install xvfb)")
+        yield display
+    finally:
+        services.stop()
+
+
+def _need_xdotool() -> str:
     xdotool = shutil.which("xdotool")
     if xdotool is None:
         pytest.skip("needs xdotool")
@@ -35,7 +48,7 @@ def _need_display_tools() -> str:
 
 
 def _start_app(
-    tmp_path: Path, server: FakeServer, prompt: str
+    tmp_path: Path, server: FakeServer, prompt: str, display: str
 ) -> tuple[subprocess.Popen[bytes], Path]:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -48,6 +61,7 @@ def _start_app(
         "ZEROGPU_BASE_URL": server.base_url,
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         "QT_QPA_PLATFORM": "xcb",
+        "DISPLAY": display,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "zerogpu_desktop", "--data-dir", str(data_dir)],
@@ -59,7 +73,7 @@ def _start_app(
     return process, data_dir
 
 
-def _window_id(xdotool: str, process: subprocess.Popen[bytes]) -> str:
+def _window_id(xdotool: str, process: subprocess.Popen[bytes], env: dict[str, str]) -> str:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()[1].decode()
@@ -68,6 +82,7 @@ def _window_id(xdotool: str, process: subprocess.Popen[bytes]) -> str:
             capture_output=True,
             text=True,
             check=False,
+            env=env,
         ).stdout.split()
         if found:
             return found[0]
@@ -76,15 +91,20 @@ def _window_id(xdotool: str, process: subprocess.Popen[bytes]) -> str:
 
 
 @pytest.mark.parametrize("how", ["sigterm", "ctrl+q"])
-def test_send_then_quit_exits_cleanly(tmp_path: Path, server: FakeServer, how: str) -> None:
-    xdotool = _need_display_tools()
+def test_send_then_quit_exits_cleanly(
+    tmp_path: Path, server: FakeServer, own_display: str, how: str
+) -> None:
+    xdotool = _need_xdotool()
+    env = {**os.environ, "DISPLAY": own_display}
     server.scenario = Scenario.echo()
-    process, data_dir = _start_app(tmp_path, server, "typed before the start")
+    process, data_dir = _start_app(tmp_path, server, "typed before the start", own_display)
     try:
-        window = _window_id(xdotool, process)
+        window = _window_id(xdotool, process, env)
         time.sleep(0.5)  # the first paint and the keyring check
-        subprocess.run([xdotool, "windowfocus", "--sync", window], check=False, timeout=10)
-        subprocess.run([xdotool, "key", "--window", window, "ctrl+Return"], check=True, timeout=10)
+        subprocess.run([xdotool, "windowfocus", "--sync", window], check=False, timeout=10, env=env)
+        subprocess.run(
+            [xdotool, "key", "--window", window, "ctrl+Return"], check=True, timeout=10, env=env
+        )
         assert server.wait_for_requests(1, timeout=10), "Ctrl+Return sent nothing"
         assert server.requests[0].json["input"][-1]["content"] == "typed before the start"  # type: ignore[index]
         time.sleep(0.5)  # the answer is shown and recorded
@@ -98,6 +118,7 @@ def test_send_then_quit_exits_cleanly(tmp_path: Path, server: FakeServer, how: s
                 capture_output=True,
                 check=False,
                 timeout=10,
+                env=env,
             )
         _, stderr = process.communicate(timeout=10)
         took = time.monotonic() - started

@@ -150,7 +150,7 @@ def _quarantine(path: Path, label: str, reason: str, now: datetime | None) -> Lo
             data=None,
             problem=(
                 f"{label} {reason}, and it could not be moved aside ({exc.strerror or exc}). "
-                f"Defaults are used for now; move or fix {path} by hand."
+                f"The app started without it; move or fix {path} by hand."
             ),
         )
     _log.warning("%s %s; moved to %s", label, reason, target)
@@ -158,7 +158,7 @@ def _quarantine(path: Path, label: str, reason: str, now: datetime | None) -> Lo
         data=None,
         quarantined_to=target,
         problem=(
-            f"{label} {reason}, so defaults are used. "
+            f"{label} {reason}, so the app started without it. "
             f"The old file was kept as {target} in case you want to recover something from it."
         ),
     )

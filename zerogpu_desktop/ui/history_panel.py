@@ -127,16 +127,21 @@ class HistoryPanel(QWidget):
             return
         try:
             self.model.reload()
-            total = self.store.count(self.model.search)
+            self._show_count()
         except HistoryError as exc:
             self.problem.emit(str(exc))
             return
+        self._update_buttons()
+
+    def _show_count(self) -> None:
+        """How many runs there are (or match the search), under the list."""
+        assert self.store is not None
+        total = self.store.count(self.model.search)
         search = self.model.search.strip()
         noun = "run" if total == 1 else "runs"
         self.count_label.setText(
             f"{total:,} {noun} match “{search}”" if search else f"{total:,} {noun}"
         )
-        self._update_buttons()
 
     def apply_search(self) -> None:
         self._search_timer.stop()
@@ -179,10 +184,11 @@ class HistoryPanel(QWidget):
             return
         try:
             self.store.delete(summary.id)
+            self.model.remove_run(summary.id)
+            self._show_count()
         except HistoryError as exc:
             self.problem.emit(str(exc))
             return
-        self.model.remove_run(summary.id)
         self.message.emit("Deleted one run from the history.")
         self._update_buttons()
 

@@ -8,10 +8,13 @@ to the window only through its public editors, output and status bar.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -74,8 +77,10 @@ class Library(QObject):
         self.presets.load_requested.connect(self.load_preset)
         self.presets.saved.connect(self._on_preset_saved)
         self.presets.renamed.connect(self._on_preset_renamed)
+        self.presets.deleted.connect(self._on_preset_deleted)
         self.presets.message.connect(window.status.set_state)
         self.presets.problem.connect(self._show_problem)
+        self.presets.report_problem()  # a presets file found broken while the list filled
         self.history.open_requested.connect(self.open_run)
         self.history.rerun_requested.connect(self.rerun)
         self.history.message.connect(window.status.set_state)
@@ -164,9 +169,19 @@ class Library(QObject):
             system_prompt=window.system_editor.text(),
             user_prompt=window.user_editor.text(),
             input_token_limit=window.model_picker.input_limit(),
-            variables=dict(base.variables) if base is not None else dict(self._variable_values),
+            variables=self._values_for(
+                window.system_editor.text(),
+                window.user_editor.text(),
+                dict(base.variables) if base is not None else dict(self._variable_values),
+            ),
             created=base.created if base is not None and base.name == name else 0.0,
         )
+
+    @staticmethod
+    def _values_for(system: str, user: str, values: dict[str, str]) -> dict[str, str]:
+        """Only the remembered values of variables these prompts actually use."""
+        used = set(find_variables(system, user))
+        return {name: value for name, value in values.items() if name in used}
 
     def load_preset(self, preset: Preset) -> None:
         window = self.window
@@ -199,9 +214,21 @@ class Library(QObject):
             self.loaded_preset = self.controller.services.preset_store.get(new)
             self.update_title()
 
+    def _on_preset_deleted(self, name: str) -> None:
+        """The editors keep their text, but it no longer belongs to a preset."""
+        if self.loaded_preset is not None and self.loaded_preset.name == name:
+            self.loaded_preset = None
+            self.update_title()
+
     def has_unsaved_changes(self) -> bool:
         preset = self.loaded_preset
-        return preset is not None and not preset.same_content(self.snapshot(preset.name))
+        if preset is None:
+            return False
+        current = self.snapshot(preset.name)
+        if preset.input_token_limit is None:
+            # A preset without a limit uses whatever the model has in Settings: not an edit.
+            current = replace(current, input_token_limit=None)
+        return not preset.same_content(current)
 
     def update_title(self) -> None:
         preset = self.loaded_preset
@@ -299,7 +326,9 @@ class Library(QObject):
         self._open(box)
 
     def _open(self, dialog: QWidget) -> None:
-        self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+        # A finished dialog deletes itself (deleteLater): its wrapper must not be touched.
+        self._dialogs = [d for d in self._dialogs if shiboken6.isValid(d) and d.isVisible()]
+        self._dialogs.append(dialog)
         dialog.open()  # type: ignore[attr-defined]
 
     # -- variables and sending -----------------------------------------------------------
@@ -373,15 +402,18 @@ class Library(QObject):
 
     def _on_run_recorded(self, _run_id: int) -> None:
         self.history.refresh_if_loaded()
-        if self.usage.isVisible():
+        # isVisible() is also true behind another tab; the tab's visibilityChanged refreshes.
+        if not self.usage.visibleRegion().isEmpty():
             self.usage.refresh()
 
     def open_run(self, record: RunRecord) -> None:
         """Puts a run back: its prompts in the editors, its answer and figures on screen."""
         window = self.window
         window.model_picker.set_model(record.model)
-        window.system_editor.set_text(record.system_prompt)
-        window.user_editor.set_text(record.user_prompt)
+        # The run holds the text as sent; written back with `\{{`, sending it again from
+        # the editors (or Run again) sends exactly that, not a form for its "variables".
+        window.system_editor.set_text(_literal(record.system_prompt))
+        window.user_editor.set_text(_literal(record.user_prompt))
         window.output.set_text(record.answer)
         if record.usage is not None:
             window.status.set_usage(record.usage)
@@ -421,6 +453,14 @@ def _name_tool_buttons(dock: QDockWidget, title: str) -> None:
             button.setAccessibleName(f"Detach the {title} panel")
         elif isinstance(button.parent(), QLineEdit):
             button.setAccessibleName("Clear")
+
+
+_BRACES = re.compile(r"(\\*)\{\{")
+
+
+def _literal(text: str) -> str:
+    """`text` escaped so that `render(_literal(text), {})` gives back `text` exactly."""
+    return _BRACES.sub(lambda match: match.group(1) * 2 + "\\{{", text)
 
 
 def _escape(text: str) -> str:

@@ -42,6 +42,7 @@ class PresetsPanel(QWidget):
 
     load_requested = Signal(object)
     saved = Signal(object)
+    deleted = Signal(str)
     renamed = Signal(str, str)
     message = Signal(str)
     problem = Signal(str)
@@ -100,6 +101,8 @@ class PresetsPanel(QWidget):
         self.filter_edit.textChanged.connect(lambda _text: self.refresh())
         self.filter_edit.returnPressed.connect(self._focus_first)
         self.list.itemActivated.connect(lambda _item: self.load_selected())
+        # One click loads, as in a launcher; selection alone would need a second step.
+        self.list.itemClicked.connect(lambda _item: self.load_selected())
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.load_button.clicked.connect(self.load_selected)
         self.save_button.clicked.connect(self.ask_save_as)
@@ -113,11 +116,13 @@ class PresetsPanel(QWidget):
         rename_key = QShortcut(QKeySequence("F2"), self.list)
         rename_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         rename_key.activated.connect(self.ask_rename)
-        self.refresh()
+        # Not reported yet: nobody is connected to `problem` before __init__ returns, so a
+        # broken presets file found now is told by `report_problem()` once the owner is.
+        self.refresh(report=False)
 
     # -- list ------------------------------------------------------------------
 
-    def refresh(self, select: str | None = None) -> None:
+    def refresh(self, select: str | None = None, *, report: bool = True) -> None:
         """Re-reads the store (it notices edits by other processes) and keeps the selection."""
         keep = select or self.selected_name()
         self.list.clear()
@@ -129,6 +134,11 @@ class PresetsPanel(QWidget):
                 self.list.setCurrentItem(item)
         self.empty_label.setVisible(self.list.count() == 0 and not self.filter_edit.text())
         self._update_buttons()
+        if report:
+            self.report_problem()
+
+    def report_problem(self) -> None:
+        """Emits `problem` once for what the store found wrong with the file (if anything)."""
         if self.store.last_problem:
             self.problem.emit(self.store.last_problem)
             self.store.last_problem = None
@@ -230,6 +240,7 @@ class PresetsPanel(QWidget):
             self.problem.emit(_sentence(exc))
             return
         self.refresh()
+        self.deleted.emit(self._deleted.name)
         self.undo_label.setText(f"Deleted “{name}”.")
         self._show_undo(True)
         self.message.emit(f"Deleted preset “{name}”. Undo is in the Presets panel.")
