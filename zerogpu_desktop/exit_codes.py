@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import enum
 
-from zerogpu_desktop.api import errors as api_errors
-
 
 class ExitCode(enum.IntEnum):
     """Why the command ended."""
@@ -44,6 +42,8 @@ exit codes:
 
 def exit_code_for(exc: BaseException) -> ExitCode:
     """Maps a failure onto its documented exit code."""
+    from zerogpu_desktop.api import errors as api_errors  # not needed for --version or --help
+
     if isinstance(exc, api_errors.AuthenticationError | api_errors.PermissionDeniedError):
         return ExitCode.AUTH
     if isinstance(exc, api_errors.ContextLengthExceededError):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import enum
 import math
-import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -40,6 +39,15 @@ MIN_CALIBRATION_SAMPLES = 3
 MAX_CALIBRATION_SAMPLES = 25
 #: Runs with fewer counted tokens than this are too noisy to calibrate from.
 MIN_SAMPLE_TOKENS = 16
+
+
+def _median(values: list[float]) -> float:
+    """The median; `statistics` would pull `decimal` and `fractions` into start-up."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _is_wide_script(codepoint: int) -> bool:
@@ -96,7 +104,7 @@ class TokenCalibration:
         ratios = self.samples.get(model, [])
         if len(ratios) < MIN_CALIBRATION_SAMPLES:
             return None
-        return statistics.median(ratios)
+        return _median(ratios)
 
     def estimate(self, text: str, model: str) -> int:
         """`estimate_tokens` corrected by what this model's runs taught us."""

@@ -47,12 +47,6 @@ class Check:
     detail: str
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)
-    parser.set_defaults(command=run)
-
-
 def _versions() -> list[Check]:
     import httpx
     import keyring

@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
 from typing import TextIO
 
 from zerogpu_desktop.exit_codes import ExitCode
@@ -15,19 +14,6 @@ from zerogpu_desktop.storage.history import HistoryStore
 from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
 
 MAX_LIST = 500
-
-
-def configure(parser: argparse.ArgumentParser, add_common: Callable[..., None]) -> None:
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="the latest runs, newest first")
-    listing.add_argument("--search", "-s", metavar="TEXT", default="", help="full-text search")
-    listing.add_argument("--limit", "-n", type=int, default=20, metavar="N", help="at most N runs")
-    listing.set_defaults(command=list_runs)
-    show = actions.add_parser("show", help="one run in full")
-    show.add_argument("id", type=int)
-    show.set_defaults(command=show_run)
-    for sub in (listing, show):
-        add_common(sub, suppress_defaults=True)
 
 
 def _open(args: argparse.Namespace) -> HistoryStore:

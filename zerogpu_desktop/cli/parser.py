@@ -1,12 +1,33 @@
-"""The command line: global options, and one subcommand per headless task."""
+"""The command line: global options, and one subcommand per headless task.
+
+Only argparse is imported here. Each command's code (httpx, SQLite,
+keyring…) is imported when that command runs, so `--version` is
+instant and opening the window never pays for the CLI.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+from collections.abc import Callable
 
 from zerogpu_desktop import __version__
-from zerogpu_desktop.cli import diagnose, history_cmd, presets_cmd, send
 from zerogpu_desktop.exit_codes import EXIT_CODE_HELP
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def lazy(module: str, function: str) -> Handler:
+    """A handler that imports `zerogpu_desktop.cli.<module>` only when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        handler: Handler = getattr(
+            importlib.import_module(f"zerogpu_desktop.cli.{module}"), function
+        )
+        return handler(args)
+
+    run.__qualname__ = f"{module}.{function}"
+    return run
 
 
 def _add_common(parser: argparse.ArgumentParser, *, suppress_defaults: bool) -> None:
@@ -30,6 +51,69 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress_defaults: bool) -> 
     )
 
 
+def _send_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", "-m", help="model ID from your dashboard (or the preset's)")
+    parser.add_argument("--system", "-s", metavar="TEXT", help="system prompt")
+    parser.add_argument("--preset", "-p", metavar="NAME", help="start from a saved preset")
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a {{NAME}} variable in the prompts (repeatable)",
+    )
+    parser.add_argument(
+        "--input-limit",
+        type=int,
+        metavar="N",
+        help="the model's input token limit, to check for silent truncation "
+        "(default: the preset's, else the limit saved in Settings for this model)",
+    )
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout")
+    parser.add_argument("--max-retries", type=int, metavar="N", help="retries of transient errors")
+    parser.add_argument(
+        "text",
+        nargs="?",
+        default=None,
+        help="the user prompt; '-' reads stdin; omitted: the preset's, else stdin",
+    )
+    parser.set_defaults(command=lazy("send", "run"))
+
+
+def _presets_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="list the saved presets")
+    listing.set_defaults(command=lazy("presets_cmd", "list_presets"))
+    export = actions.add_parser("export", help="write presets to a file (no key is ever in it)")
+    export.add_argument("name", nargs="?", help="one preset; omitted: all of them")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write")
+    export.set_defaults(command=lazy("presets_cmd", "export_presets"))
+    importing = actions.add_parser("import", help="add presets from an exported file")
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument(
+        "--on-conflict",
+        choices=("rename", "skip", "replace"),
+        default="rename",
+        help="what to do with a name that exists already (default: rename the imported one)",
+    )
+    importing.set_defaults(command=lazy("presets_cmd", "import_presets"))
+    for sub in (listing, export, importing):
+        _add_common(sub, suppress_defaults=True)
+
+
+def _history_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="the latest runs, newest first")
+    listing.add_argument("--search", "-s", metavar="TEXT", default="", help="full-text search")
+    listing.add_argument("--limit", "-n", type=int, default=20, metavar="N", help="at most N runs")
+    listing.set_defaults(command=lazy("history_cmd", "list_runs"))
+    show = actions.add_parser("show", help="one run in full")
+    show.add_argument("id", type=int)
+    show.set_defaults(command=lazy("history_cmd", "show_run"))
+    for sub in (listing, show):
+        _add_common(sub, suppress_defaults=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; with no subcommand the window opens."""
     parser = argparse.ArgumentParser(
@@ -43,16 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(parser, suppress_defaults=False)
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
     send_parser = commands.add_parser(
         "send",
         help="send one prompt and print the answer",
         description="Send one prompt and print the answer to stdout; token usage and the "
-        "truncation check go to stderr.",
+        "truncation check go to stderr. The run is added to the history.",
         epilog=EXIT_CODE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_common(send_parser, suppress_defaults=True)
-    send.configure(send_parser)
+    _send_arguments(send_parser)
+
     diagnose_parser = commands.add_parser(
         "diagnose",
         help="check this installation and print what a bug report needs",
@@ -61,9 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
         "essential is broken.",
     )
     _add_common(diagnose_parser, suppress_defaults=True)
-    diagnose.configure(diagnose_parser)
+    diagnose_parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    diagnose_parser.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)
+    diagnose_parser.set_defaults(command=lazy("diagnose", "run"))
+
     presets_parser = commands.add_parser("presets", help="list, export and import prompt presets")
-    presets_cmd.configure(presets_parser, _add_common)
+    _presets_arguments(presets_parser)
     history_parser = commands.add_parser("history", help="list, search and show earlier runs")
-    history_cmd.configure(history_parser, _add_common)
+    _history_arguments(history_parser)
     return parser

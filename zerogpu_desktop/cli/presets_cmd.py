@@ -4,34 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.storage import ensure_data_dir, resolve_data_dir
 from zerogpu_desktop.storage.presets import PresetError, PresetFormatError, PresetStore
-
-
-def configure(parser: argparse.ArgumentParser, add_common: Callable[..., None]) -> None:
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="list the saved presets")
-    listing.set_defaults(command=list_presets)
-    export = actions.add_parser("export", help="write presets to a file (no key is ever in it)")
-    export.add_argument("name", nargs="?", help="one preset; omitted: all of them")
-    export.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write")
-    export.set_defaults(command=export_presets)
-    importing = actions.add_parser("import", help="add presets from an exported file")
-    importing.add_argument("file", metavar="FILE")
-    importing.add_argument(
-        "--on-conflict",
-        choices=("rename", "skip", "replace"),
-        default="rename",
-        help="what to do with a name that exists already (default: rename the imported one)",
-    )
-    importing.set_defaults(command=import_presets)
-    for sub in (listing, export, importing):
-        add_common(sub, suppress_defaults=True)
 
 
 def _store(args: argparse.Namespace) -> PresetStore:

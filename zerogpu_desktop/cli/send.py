@@ -36,36 +36,6 @@ from zerogpu_desktop.storage.presets import Preset, PresetStore
 from zerogpu_desktop.templating import MissingVariablesError, find_variables, render
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    """Adds `send`'s arguments and binds its handler."""
-    parser.add_argument("--model", "-m", help="model ID from your dashboard (or the preset's)")
-    parser.add_argument("--system", "-s", metavar="TEXT", help="system prompt")
-    parser.add_argument("--preset", "-p", metavar="NAME", help="start from a saved preset")
-    parser.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a value for a {{NAME}} variable in the prompts (repeatable)",
-    )
-    parser.add_argument(
-        "--input-limit",
-        type=int,
-        metavar="N",
-        help="the model's input token limit, to check for silent truncation "
-        "(default: the preset's, else the limit saved in Settings for this model)",
-    )
-    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout")
-    parser.add_argument("--max-retries", type=int, metavar="N", help="retries of transient errors")
-    parser.add_argument(
-        "text",
-        nargs="?",
-        default=None,
-        help="the user prompt; '-' reads stdin; omitted: the preset's, else stdin",
-    )
-    parser.set_defaults(command=run)
-
-
 @dataclass(frozen=True)
 class PreparedPrompt:
     """What will be sent, after the preset and the variables are applied."""

@@ -1,5 +1,8 @@
 """The one object the window talks to: it owns the key, the client and the running request.
 
+asyncio is imported inside the methods that run on the loop, not at the
+top: the window is built and painted before asyncio and qasync load.
+
 Requests run as asyncio tasks on the qasync loop; the controller keeps
 a strong reference to each (qasync's `asyncSlot` does not), refuses a
 second send while one runs, and cancels for real: cancelling the task
@@ -8,7 +11,6 @@ aborts httpx's read and closes the connection.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
@@ -21,14 +23,16 @@ from zerogpu_desktop.api.tokens import TruncationStatus, assess_truncation, reje
 from zerogpu_desktop.explain import Explanation, explain
 from zerogpu_desktop.run_records import failed_run, succeeded_run
 from zerogpu_desktop.storage import Settings
-from zerogpu_desktop.storage.history import HistoryStore
 from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
-from zerogpu_desktop.storage.history_writer import HistoryWriter
 from zerogpu_desktop.ui.outcome import PromptRequest, RunFailed, RunSucceeded
 from zerogpu_desktop.ui.services import AppServices
 
 if TYPE_CHECKING:
+    import asyncio
+
     from zerogpu_desktop.api.client import RetryNotice, ZeroGPUClient
+    from zerogpu_desktop.storage.history import HistoryStore
+    from zerogpu_desktop.storage.history_writer import HistoryWriter
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +117,8 @@ class SendController(QObject):
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Runs background work with a strong reference so it cannot be collected mid-flight."""
+        import asyncio  # not at module level: the window paints before asyncio loads
+
         task = asyncio.ensure_future(coroutine)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
@@ -127,7 +133,7 @@ class SendController(QObject):
             self.key_loaded = True
             self.key_changed.emit()
             return
-        result = await self.services.key_store.load()
+        result = await self.services.keys().load()
         self._api_key = result.key
         self.key_in_keyring = result.stored_in_keyring
         self.key_problem = result.problem
@@ -140,7 +146,7 @@ class SendController(QObject):
         key = key.strip()
         if not key:
             return
-        result = await self.services.key_store.save(key)
+        result = await self.services.keys().save(key)
         self._api_key = key
         self.key_in_keyring = result.stored_in_keyring
         self.key_problem = result.problem
@@ -148,7 +154,7 @@ class SendController(QObject):
         self.key_changed.emit()
 
     async def forget_key(self) -> None:
-        result = await self.services.key_store.delete()
+        result = await self.services.keys().delete()
         self._api_key = self.services.overrides.api_key
         self.key_in_keyring = False
         self.key_problem = result.problem
@@ -193,6 +199,8 @@ class SendController(QObject):
         """Starts a run; returns False (and does nothing) while one is already running."""
         if self.is_running:
             return False
+        import asyncio
+
         self._task = asyncio.ensure_future(self._run(request))
         self._task.add_done_callback(_log_task_failure)
         self.running_changed.emit(True)
@@ -208,6 +216,8 @@ class SendController(QObject):
 
     async def shutdown(self) -> None:
         """Cancels everything, waits briefly, and closes the connection pool."""
+        import asyncio
+
         tasks = [t for t in (self._task, *self._background) if t is not None and not t.done()]
         for task in tasks:
             task.cancel()
@@ -225,6 +235,8 @@ class SendController(QObject):
                 await asyncio.wait_for(client.aclose(), SHUTDOWN_GRACE_SECONDS)
 
     async def _run(self, request: PromptRequest) -> None:
+        import asyncio
+
         started = time.monotonic()
         try:
             outcome = await self._attempt(request, started)
@@ -298,7 +310,11 @@ class SendController(QObject):
         if self.open_history() is None:
             return
         if self._writer is None:
+            from zerogpu_desktop.storage.history_writer import HistoryWriter
+
             self._writer = HistoryWriter(self.services.data_dir)
+        import asyncio
+
         future = asyncio.wrap_future(self._writer.submit(record))
         self.spawn(self._announce_recorded(future))
 

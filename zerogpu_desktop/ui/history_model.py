@@ -8,14 +8,16 @@ of 100,000 runs opens as fast as one of ten.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from zerogpu_desktop.api.tokens import TruncationStatus
-from zerogpu_desktop.storage.history import HistoryStore
 from zerogpu_desktop.storage.history_types import RunSummary
 from zerogpu_desktop.ui.palette import tone, truncation_colour
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.storage.history import HistoryStore
 
 PAGE_SIZE = 200
 COLUMNS = ("When", "Model", "Prompt", "Tokens", "Result")

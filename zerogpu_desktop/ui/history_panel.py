@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -16,10 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zerogpu_desktop.storage.history import HistoryStore
 from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
 from zerogpu_desktop.ui.history_model import HistoryTableModel
 from zerogpu_desktop.ui.presets_panel import confirm_box
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.storage.history import HistoryStore
 
 #: Typing pauses this long before the search runs.
 SEARCH_DELAY_MS = 200

@@ -9,28 +9,30 @@ request, save the drafts, close the connection pool, exit.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import signal
 import socket
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from zerogpu_desktop import __version__
 from zerogpu_desktop.assets import resource_path
-from zerogpu_desktop.credentials import KeyStore
 from zerogpu_desktop.overrides import RunOverrides
 from zerogpu_desktop.storage import DataDirError, ensure_data_dir, resolve_data_dir
 from zerogpu_desktop.ui.controller import SendController
-from zerogpu_desktop.ui.crash_reporting import CrashReporter, setup_file_logging
 from zerogpu_desktop.ui.gc_guard import GuiThreadGarbageCollector
 from zerogpu_desktop.ui.main_window import MainWindow
 from zerogpu_desktop.ui.services import AppServices
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.ui.crash_reporting import CrashReporter
 
 #: After the first paint, the history database is opened this much later.
 HISTORY_OPEN_DELAY_MS = 400
@@ -86,10 +88,53 @@ class SignalBridge:
         self._writer.close()
 
 
-async def run_window(app: QApplication, services: AppServices, log_path: Path | None) -> int:
-    """Shows the window and waits until the app is quitting."""
-    controller = SendController(services)
-    window = MainWindow(controller)
+def build_window(services: AppServices) -> MainWindow:
+    return MainWindow(SendController(services))
+
+
+class _FirstPaint(QObject):
+    """Notes when a widget has painted once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.painted = True
+        return False
+
+
+def show_and_paint(app: QApplication, window: MainWindow, timeout: float = 1.0) -> bool:
+    """Shows the window and lets Qt paint it before anything else is loaded.
+
+    asyncio, qasync, logging handlers, keyring and httpx are not needed
+    for the first frame; the caller loads them after this returns.
+    """
+    watcher = _FirstPaint()
+    window.installEventFilter(watcher)
+    window.show()
+    deadline = time.monotonic() + timeout
+    while not watcher.painted and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    window.removeEventFilter(watcher)
+    return watcher.painted
+
+
+async def run_window(
+    app: QApplication,
+    services: AppServices,
+    log_path: Path | None,
+    window: MainWindow | None = None,
+) -> int:
+    """Runs the (shown) window on the loop and waits until the app is quitting."""
+    import asyncio
+
+    from zerogpu_desktop.ui.crash_reporting import CrashReporter
+
+    if window is None:
+        window = build_window(services)
+    controller = window.controller
     reporter = CrashReporter(log_path, window)
     reporter.install()
     loop = asyncio.get_running_loop()
@@ -107,7 +152,7 @@ async def run_window(app: QApplication, services: AppServices, log_path: Path | 
     app.lastWindowClosed.connect(on_quit)
     bridge = SignalBridge(window)
     collector = GuiThreadGarbageCollector(window)
-    window.show()
+    window.show()  # already shown by run_gui; shows it when a caller did not
     # The keyring is read after the first paint, off the GUI thread; the history is
     # opened (and checked) once the window is idle.
     QTimer.singleShot(0, lambda: controller.spawn(controller.load_key()))
@@ -155,13 +200,20 @@ def run_gui(args: argparse.Namespace) -> int:
     except DataDirError as exc:
         print(f"zerogpu-desktop: {exc}", file=sys.stderr)
         return 2
-    log_path = setup_file_logging(data_dir)
     overrides = RunOverrides.from_environment(
         environ, base_url_flag=getattr(args, "base_url", None)
     )
-    services = AppServices.for_data_dir(data_dir, key_store=KeyStore(), overrides=overrides)
+    services = AppServices.for_data_dir(data_dir, overrides=overrides)
+    window = build_window(services)
+    show_and_paint(app, window)
+
+    # Everything below is loaded after the window is on screen.
+    import asyncio
 
     import qasync
 
+    from zerogpu_desktop.ui.crash_reporting import setup_file_logging
+
+    log_path = setup_file_logging(data_dir)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        return runner.run(run_window(app, services, log_path))
+        return runner.run(run_window(app, services, log_path, window))

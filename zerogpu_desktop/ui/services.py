@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from zerogpu_desktop.credentials import KeyStore
 from zerogpu_desktop.overrides import RunOverrides
 from zerogpu_desktop.storage import DraftStore, SettingsStore, UiStateStore
 from zerogpu_desktop.storage.calibration import CalibrationStore
-from zerogpu_desktop.storage.history import HistoryStore
 from zerogpu_desktop.storage.presets import PresetStore
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.credentials import KeyStore
+    from zerogpu_desktop.storage.history import HistoryStore
 
 
 @dataclass
@@ -27,11 +30,21 @@ class AppServices:
     ui_state: UiStateStore
     calibration_store: CalibrationStore
     preset_store: PresetStore
-    key_store: KeyStore
+    key_store: KeyStore | None = None
     overrides: RunOverrides = field(default_factory=RunOverrides)
+
+    def keys(self) -> KeyStore:
+        """The key store, made on first use: importing keyring costs start-up time."""
+        if self.key_store is None:
+            from zerogpu_desktop.credentials import KeyStore
+
+            self.key_store = KeyStore()
+        return self.key_store
 
     def open_history(self) -> HistoryStore:
         """Opens (and checks) the history database; see `HistoryStore` for what can fail."""
+        from zerogpu_desktop.storage.history import HistoryStore
+
         return HistoryStore(self.data_dir)
 
     @classmethod
@@ -49,6 +62,6 @@ class AppServices:
             ui_state=UiStateStore(data_dir),
             calibration_store=CalibrationStore(data_dir),
             preset_store=PresetStore(data_dir),
-            key_store=key_store or KeyStore(),
+            key_store=key_store,
             overrides=overrides or RunOverrides(),
         )

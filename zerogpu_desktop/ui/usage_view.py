@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,8 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zerogpu_desktop.storage.history import HistoryStore
 from zerogpu_desktop.storage.history_types import HistoryError
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.storage.history import HistoryStore
 
 DAYS = 30
 HEADERS = ("Day", "Model", "Runs", "Input", "Output", "Total")
