@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zerogpu_desktop.api import errors as api_errors
 from zerogpu_desktop.api.redaction import redact
 
 __all__ = ["Explanation", "explain"]
@@ -28,7 +27,10 @@ class Explanation:
         return f"{self.title}: {self.sentence} {self.fix}".strip()
 
 
-def _status_explanation(exc: api_errors.APIStatusError) -> Explanation:
+def _status_explanation(exc: BaseException) -> Explanation:
+    from zerogpu_desktop.api import errors as api_errors
+
+    assert isinstance(exc, api_errors.APIStatusError)
     detail = exc.message
     if isinstance(exc, api_errors.AuthenticationError):
         return Explanation(
@@ -89,6 +91,9 @@ def explain(exc: BaseException) -> Explanation:
 
 
 def _explain(exc: BaseException) -> Explanation:
+    # The error classes load with the first failure, not with the window.
+    from zerogpu_desktop.api import errors as api_errors
+
     if isinstance(exc, api_errors.APIStatusError):
         return _status_explanation(exc)
     if isinstance(exc, api_errors.APITimeoutError):

@@ -10,7 +10,6 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +34,8 @@ def atomic_write_text(path: Path, text: str) -> None:
             file is left behind.
         UnicodeEncodeError: ``text`` cannot be encoded (e.g. a lone surrogate); same guarantee.
     """
+    import tempfile  # only when writing: start-up reads files, it does not write them
+
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -123,6 +122,8 @@ def ensure_data_dir(path: Path) -> Path:
 def _prove_writable(path: Path) -> None:
     """Raise DataDirError unless a file can really be created and removed in ``path``."""
     try:
+        import tempfile
+
         with tempfile.TemporaryFile(dir=path, prefix=".write-test-"):
             pass
     except OSError as exc:

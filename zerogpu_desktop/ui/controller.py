@@ -21,9 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from zerogpu_desktop.api.tokens import TruncationStatus, assess_truncation, rejected_assessment
 from zerogpu_desktop.explain import Explanation, explain
-from zerogpu_desktop.run_records import failed_run, succeeded_run
 from zerogpu_desktop.storage import Settings
-from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
 from zerogpu_desktop.ui.outcome import PromptRequest, RunFailed, RunSucceeded
 from zerogpu_desktop.ui.services import AppServices
 
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
 
     from zerogpu_desktop.api.client import RetryNotice, ZeroGPUClient
     from zerogpu_desktop.storage.history import HistoryStore
+    from zerogpu_desktop.storage.history_types import RunRecord
     from zerogpu_desktop.storage.history_writer import HistoryWriter
 
 log = logging.getLogger(__name__)
@@ -237,6 +236,8 @@ class SendController(QObject):
     async def _run(self, request: PromptRequest) -> None:
         import asyncio
 
+        from zerogpu_desktop.run_records import failed_run, succeeded_run
+
         started = time.monotonic()
         try:
             outcome = await self._attempt(request, started)
@@ -280,6 +281,8 @@ class SendController(QObject):
 
     def open_history(self) -> HistoryStore | None:
         """Opens the history database once; a failure is told once and runs go unrecorded."""
+        from zerogpu_desktop.storage.history_types import HistoryError
+
         if self.history is None and self.history_problem is None:
             try:
                 self.history = self.services.open_history()
@@ -293,6 +296,8 @@ class SendController(QObject):
         return self.history
 
     def _record_cancelled(self, request: PromptRequest, seconds: float) -> None:
+        from zerogpu_desktop.run_records import failed_run
+
         self._record(
             failed_run(
                 model=request.model,
@@ -319,6 +324,8 @@ class SendController(QObject):
         self.spawn(self._announce_recorded(future))
 
     async def _announce_recorded(self, future: asyncio.Future[int]) -> None:
+        from zerogpu_desktop.storage.history_types import HistoryError
+
         try:
             run_id = await future
         except HistoryError as exc:

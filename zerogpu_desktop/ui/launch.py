@@ -88,8 +88,8 @@ class SignalBridge:
         self._writer.close()
 
 
-def build_window(services: AppServices) -> MainWindow:
-    return MainWindow(SendController(services))
+def build_window(services: AppServices, *, defer_library: bool = False) -> MainWindow:
+    return MainWindow(SendController(services), defer_library=defer_library)
 
 
 class _FirstPaint(QObject):
@@ -204,8 +204,9 @@ def run_gui(args: argparse.Namespace) -> int:
         environ, base_url_flag=getattr(args, "base_url", None)
     )
     services = AppServices.for_data_dir(data_dir, overrides=overrides)
-    window = build_window(services)
+    window = build_window(services, defer_library=True)
     show_and_paint(app, window)
+    window.attach_library()
 
     # Everything below is loaded after the window is on screen.
     import asyncio

@@ -67,12 +67,11 @@ class Library(QObject):
         self.presets = PresetsPanel(store, self.snapshot, window)
         self.history = HistoryPanel(None, window)
         self.usage = UsageView(None, window)
-        self.presets_dock = self._dock("Presets", "presetsDock", self.presets)
-        self.history_dock = self._dock("History", "historyDock", self.history)
-        self.usage_dock = self._dock("Usage", "usageDock", self.usage)
-        window.tabifyDockWidget(self.presets_dock, self.history_dock)
-        window.tabifyDockWidget(self.history_dock, self.usage_dock)
-        self.presets_dock.raise_()
+        # The docks exist from the window's first frame (see MainWindow); the panels
+        # move in now, so nothing shifts on screen.
+        self.presets_dock = self._fill(window.presets_dock, self.presets)
+        self.history_dock = self._fill(window.history_dock, self.history)
+        self.usage_dock = self._fill(window.usage_dock, self.usage)
 
         self.presets.load_requested.connect(self.load_preset)
         self.presets.saved.connect(self._on_preset_saved)
@@ -93,20 +92,13 @@ class Library(QObject):
 
     # -- construction -----------------------------------------------------------------
 
-    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(name)
-        dock.setAccessibleName(title)
+    @staticmethod
+    def _fill(dock: QDockWidget, widget: QWidget) -> QDockWidget:
+        placeholder = dock.widget()
         dock.setWidget(widget)
-        dock.setAllowedAreas(
-            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetMovable
-        )
-        self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        _name_tool_buttons(dock, title)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        _name_tool_buttons(dock, dock.windowTitle())
         return dock
 
     def _create_actions(self) -> None:

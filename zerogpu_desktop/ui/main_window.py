@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -21,8 +23,10 @@ from zerogpu_desktop.api.tokens import estimate_tokens
 from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.storage import Draft, Settings
 from zerogpu_desktop.ui.controller import SendController
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.ui.library import Library
 from zerogpu_desktop.ui.error_banner import ErrorBanner
-from zerogpu_desktop.ui.library import Library
 from zerogpu_desktop.ui.model_picker import ModelPicker
 from zerogpu_desktop.ui.outcome import PromptRequest, RunFailed, RunSucceeded
 from zerogpu_desktop.ui.output_view import OutputView
@@ -42,8 +46,23 @@ ESTIMATE_DELAY_MS = 150
 class MainWindow(QMainWindow):
     """Widgets and their wiring; every decision is the controller's."""
 
-    def __init__(self, controller: SendController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: SendController,
+        parent: QWidget | None = None,
+        *,
+        defer_library: bool = False,
+    ) -> None:
+        """Builds the window.
+
+        Args:
+            controller: runs the requests; every decision is its.
+            parent: the Qt parent, if any.
+            defer_library: leave the Presets/History/Usage panels empty until
+                `attach_library()`; the app does this so the first frame comes sooner.
+        """
         super().__init__(parent)
+        self.library: Library | None = None
         self.controller = controller
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("mainWindow")
@@ -126,7 +145,9 @@ class MainWindow(QMainWindow):
         self._estimate_timer.timeout.connect(self.update_estimate)
 
         self._create_actions()
-        self.library = Library(self)
+        self._create_docks()
+        if not defer_library:
+            self.attach_library()
         self._connect()
         self._apply_settings(controller.settings)
         self._restore_draft()
@@ -188,6 +209,39 @@ class MainWindow(QMainWindow):
         view_menu = self.view_menu = menu_bar.addMenu("&View")
         view_menu.addAction(self.markdown_action)
         view_menu.addAction(self.focus_model_action)
+
+    def _create_docks(self) -> None:
+        """The library's docks, empty until `attach_library` fills them."""
+        self.presets_dock = self._dock("Presets", "presetsDock")
+        self.history_dock = self._dock("History", "historyDock")
+        self.usage_dock = self._dock("Usage", "usageDock")
+        self.tabifyDockWidget(self.presets_dock, self.history_dock)
+        self.tabifyDockWidget(self.history_dock, self.usage_dock)
+        self.presets_dock.raise_()
+
+    def _dock(self, title: str, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setAccessibleName(title)
+        dock.setWidget(QWidget(dock))
+        dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        return dock
+
+    def attach_library(self) -> Library:
+        """Fills the docks with the Presets, History and Usage panels (once)."""
+        if self.library is None:
+            from zerogpu_desktop.ui.library import Library
+
+            self.library = Library(self)
+            self.library.update_title()
+        return self.library
 
     def _connect(self) -> None:
         controller = self.controller
@@ -254,7 +308,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(
                 0,
                 lambda: self.resizeDocks(
-                    [self.library.presets_dock], [DEFAULT_DOCK_WIDTH], Qt.Orientation.Horizontal
+                    [self.presets_dock], [DEFAULT_DOCK_WIDTH], Qt.Orientation.Horizontal
                 ),
             )
         for name, splitter in (
@@ -286,7 +340,8 @@ class MainWindow(QMainWindow):
         self._estimate_timer.start()
 
     def update_estimate(self) -> None:
-        self.library.update_title()
+        if self.library is not None:
+            self.library.update_title()
         model = self.model_picker.model()
         text = "\n".join(
             part for part in (self.system_editor.text(), self.user_editor.text()) if part
@@ -333,7 +388,7 @@ class MainWindow(QMainWindow):
             return
         self.save_draft()
         self.banner.hide()
-        self.library.send_with_variables(self.current_request(), self._send_now)
+        self.attach_library().send_with_variables(self.current_request(), self._send_now)
 
     def _send_now(self, request: PromptRequest) -> None:
         if not self.controller.is_running:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from zerogpu_desktop.api.models import Response
-from zerogpu_desktop.api.tokens import TruncationAssessment
-from zerogpu_desktop.explain import Explanation
+if TYPE_CHECKING:
+    from zerogpu_desktop.api.models import Response
+    from zerogpu_desktop.api.tokens import TruncationAssessment
+    from zerogpu_desktop.explain import Explanation
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from zerogpu_desktop.overrides import RunOverrides
 from zerogpu_desktop.storage import DraftStore, SettingsStore, UiStateStore
 from zerogpu_desktop.storage.calibration import CalibrationStore
-from zerogpu_desktop.storage.presets import PresetStore
 
 if TYPE_CHECKING:
     from zerogpu_desktop.credentials import KeyStore
     from zerogpu_desktop.storage.history import HistoryStore
+    from zerogpu_desktop.storage.presets import PresetStore
 
 
 @dataclass
@@ -29,9 +29,19 @@ class AppServices:
     draft_store: DraftStore
     ui_state: UiStateStore
     calibration_store: CalibrationStore
-    preset_store: PresetStore
     key_store: KeyStore | None = None
     overrides: RunOverrides = field(default_factory=RunOverrides)
+
+    _presets: PresetStore | None = field(default=None, repr=False)
+
+    @property
+    def preset_store(self) -> PresetStore:
+        """Made on first use, after the window's first frame."""
+        if self._presets is None:
+            from zerogpu_desktop.storage.presets import PresetStore
+
+            self._presets = PresetStore(self.data_dir)
+        return self._presets
 
     def keys(self) -> KeyStore:
         """The key store, made on first use: importing keyring costs start-up time."""
@@ -61,7 +71,6 @@ class AppServices:
             draft_store=DraftStore(data_dir),
             ui_state=UiStateStore(data_dir),
             calibration_store=CalibrationStore(data_dir),
-            preset_store=PresetStore(data_dir),
             key_store=key_store,
             overrides=overrides or RunOverrides(),
         )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from zerogpu_desktop.api.models import Usage
 from zerogpu_desktop.api.tokens import TruncationAssessment, TruncationStatus
 from zerogpu_desktop.ui.palette import tone, truncation_colour
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.api.models import Usage
 
 #: Short words for the verdicts; the full explanation is the tooltip.
 _SHORT = {
