@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -117,10 +118,13 @@ class MainWindow(QMainWindow):
 
         self.preset_label = QLabel("", self)
         self.preset_label.setAccessibleName("Loaded preset")
+        # A long preset name must not widen the window past the screen: it is clipped.
+        self.preset_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.preset_label.setMinimumWidth(80)
         top_row = QHBoxLayout()
         top_row.addWidget(self.model_picker, 1)
         top_row.addSpacing(12)
-        top_row.addWidget(self.preset_label)
+        top_row.addWidget(self.preset_label, 1)
         top_row.addSpacing(12)
         top_row.addWidget(self.settings_button)
         central = QWidget(self)
