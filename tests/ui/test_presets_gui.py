@@ -426,3 +426,24 @@ def test_a_preset_without_a_limit_is_not_changed_by_the_models_limit(
     # A real edit still shows.
     type_user_prompt(qtbot, window, "!")
     qtbot.waitUntil(lambda: title(window) == "No limit * — ZeroGPU Desktop", timeout=2000)
+
+
+def test_export_the_selected_preset_only(
+    qtbot: QtBot, make_window: WindowFactory, data_dir: Path, tmp_path: Path
+) -> None:
+    seed_presets(data_dir, CODE_REVIEW, TRANSLATE)
+    window = make_window(settings=Settings(max_retries=0))
+    library = window.library
+    assert library is not None
+    highlight_preset(qtbot, window, "Translate")
+    library.ask_export(selected_only=True)
+    dialog = qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None) or (
+        QApplication.activeModalWidget()
+    )
+    assert dialog is not None
+    target = tmp_path / "one.json"
+    dialog.fileSelected.emit(str(target))  # type: ignore[attr-defined]
+    dialog.reject()  # type: ignore[attr-defined]
+    exported = json.loads(target.read_text(encoding="utf-8"))
+    assert [p["name"] for p in exported["presets"]] == ["Translate"]
+    assert API_KEY.encode() not in target.read_bytes()

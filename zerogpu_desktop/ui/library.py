@@ -115,7 +115,10 @@ class Library(QObject):
 
         self.save_preset_action = action("Save &preset", "Ctrl+Shift+S", self.save_preset)
         self.import_action = action("&Import presets…", "", self.ask_import)
-        self.export_action = action("&Export presets…", "", self.ask_export)
+        self.export_action = action("&Export all presets…", "", self.ask_export)
+        self.export_one_action = action(
+            "Export the &selected preset…", "", lambda: self.ask_export(selected_only=True)
+        )
         self.show_presets_action = action(
             "&Presets",
             "Ctrl+Shift+P",
@@ -131,6 +134,7 @@ class Library(QObject):
         first = file_menu.actions()[0]
         file_menu.insertAction(first, self.save_preset_action)
         file_menu.insertAction(first, self.import_action)
+        file_menu.insertAction(first, self.export_one_action)
         file_menu.insertAction(first, self.export_action)
         file_menu.insertSeparator(first)
         view_menu = window.view_menu
@@ -240,14 +244,19 @@ class Library(QObject):
 
     # -- import / export ------------------------------------------------------------------
 
-    def ask_export(self) -> None:
+    def ask_export(self, *, selected_only: bool = False) -> None:
+        """Asks where to export all presets, or only the one selected in the panel."""
+        selected = self.presets.selected_name()
+        if selected_only and selected is None:
+            self.window.status.set_state("Select a preset in the Presets panel first.")
+            return
+        names = [selected] if selected_only and selected is not None else None
         dialog = QFileDialog(self.window, "Export presets")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters(["ZeroGPU Desktop presets (*.json)"])
         dialog.setDefaultSuffix("json")
-        selected = self.presets.selected_name()
-        dialog.selectFile(f"{selected or 'presets'}.json")
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        dialog.selectFile(f"{selected if names else 'presets'}.json")
+        dialog.fileSelected.connect(lambda path: self.export_to(Path(path), names))
         self._open(dialog)
 
     def export_to(self, path: Path, names: list[str] | None = None) -> None:
