@@ -3,29 +3,41 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Protocol
 
-from zerogpu_desktop.api.models import Response
-from zerogpu_desktop.api.tokens import TruncationAssessment
-from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.storage.history_types import RunRecord, RunSource
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.api.models import Response
+    from zerogpu_desktop.api.tokens import TruncationAssessment
+    from zerogpu_desktop.explain import Explanation
+
+
+class SentPrompt(Protocol):
+    """What was sent: the window's `PromptRequest` and the CLI's prepared prompt both fit."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def system_prompt(self) -> str: ...
+    @property
+    def user_prompt(self) -> str: ...
+    @property
+    def preset_name(self) -> str | None: ...
 
 
 def succeeded_run(
-    *,
-    model: str,
-    system_prompt: str,
-    user_prompt: str,
+    prompt: SentPrompt,
     response: Response,
     assessment: TruncationAssessment,
     seconds: float,
     source: RunSource,
-    preset_name: str | None = None,
 ) -> RunRecord:
     usage = response.usage
     return RunRecord(
-        model=model,
-        system_prompt=system_prompt,
-        user_prompt=user_prompt,
+        model=prompt.model,
+        system_prompt=prompt.system_prompt,
+        user_prompt=prompt.user_prompt,
         answer=response.text,
         created=time.time() - seconds,
         input_tokens=usage.input_tokens if usage else None,
@@ -35,25 +47,21 @@ def succeeded_run(
         truncation_note=assessment.explanation,
         duration_seconds=seconds,
         source=source,
-        preset_name=preset_name,
+        preset_name=prompt.preset_name,
     )
 
 
 def failed_run(
-    *,
-    model: str,
-    system_prompt: str,
-    user_prompt: str,
+    prompt: SentPrompt,
     explanation: Explanation,
     seconds: float,
     source: RunSource,
     assessment: TruncationAssessment | None = None,
-    preset_name: str | None = None,
 ) -> RunRecord:
     return RunRecord(
-        model=model,
-        system_prompt=system_prompt,
-        user_prompt=user_prompt,
+        model=prompt.model,
+        system_prompt=prompt.system_prompt,
+        user_prompt=prompt.user_prompt,
         created=time.time() - seconds,
         truncation_status=assessment.status if assessment else None,
         truncation_note=assessment.explanation if assessment else None,
@@ -61,5 +69,5 @@ def failed_run(
         error_title=explanation.title,
         error_message=" ".join(p for p in (explanation.sentence, explanation.fix) if p),
         source=source,
-        preset_name=preset_name,
+        preset_name=prompt.preset_name,
     )

@@ -19,14 +19,13 @@ import httpx
 from zerogpu_desktop.api import ContextLengthExceededError, Message, ZeroGPUClient, ZeroGPUError
 from zerogpu_desktop.api.models import Response
 from zerogpu_desktop.api.tokens import (
-    TruncationAssessment,
     TruncationStatus,
     assess_truncation,
     rejected_assessment,
 )
 from zerogpu_desktop.cli.context import CommandContext, UsageError
 from zerogpu_desktop.exit_codes import ExitCode, exit_code_for
-from zerogpu_desktop.explain import Explanation, explain
+from zerogpu_desktop.explain import explain
 from zerogpu_desktop.run_records import failed_run, succeeded_run
 from zerogpu_desktop.storage import ensure_data_dir
 from zerogpu_desktop.storage.calibration import CalibrationStore
@@ -165,9 +164,8 @@ def run(
             if isinstance(exc, ContextLengthExceededError)
             else None
         )
-        _record(
-            context, _failure(prompt, explanation, time.monotonic() - started, rejected), stderr
-        )
+        failure = failed_run(prompt, explanation, time.monotonic() - started, "cli", rejected)
+        _record(context, failure, stderr)
         return exit_code_for(exc)
     seconds = time.monotonic() - started
 
@@ -194,41 +192,8 @@ def run(
         with contextlib.suppress(OSError):
             ensure_data_dir(context.data_dir)
             calibration_store.save(calibration)
-    _record(context, _success(prompt, response, assessment, seconds), stderr)
+    _record(context, succeeded_run(prompt, response, assessment, seconds, "cli"), stderr)
     return ExitCode.OK
-
-
-def _success(
-    prompt: PreparedPrompt, response: Response, assessment: TruncationAssessment, seconds: float
-) -> RunRecord:
-    return succeeded_run(
-        model=prompt.model,
-        system_prompt=prompt.system_prompt,
-        user_prompt=prompt.user_prompt,
-        response=response,
-        assessment=assessment,
-        seconds=seconds,
-        source="cli",
-        preset_name=prompt.preset_name,
-    )
-
-
-def _failure(
-    prompt: PreparedPrompt,
-    explanation: Explanation,
-    seconds: float,
-    assessment: TruncationAssessment | None,
-) -> RunRecord:
-    return failed_run(
-        model=prompt.model,
-        system_prompt=prompt.system_prompt,
-        user_prompt=prompt.user_prompt,
-        explanation=explanation,
-        seconds=seconds,
-        source="cli",
-        assessment=assessment,
-        preset_name=prompt.preset_name,
-    )
 
 
 def _record(context: CommandContext, record: RunRecord, stderr: TextIO) -> None:

@@ -251,14 +251,7 @@ class SendController(QObject):
             self.succeeded.emit(outcome)
             self._record(
                 succeeded_run(
-                    model=request.model,
-                    system_prompt=request.system_prompt,
-                    user_prompt=request.user_prompt,
-                    response=outcome.response,
-                    assessment=outcome.assessment,
-                    seconds=outcome.seconds,
-                    source="window",
-                    preset_name=request.preset_name,
+                    request, outcome.response, outcome.assessment, outcome.seconds, "window"
                 )
             )
         else:
@@ -266,14 +259,7 @@ class SendController(QObject):
             if outcome.seconds > 0 or outcome.assessment is not None:
                 self._record(
                     failed_run(
-                        model=request.model,
-                        system_prompt=request.system_prompt,
-                        user_prompt=request.user_prompt,
-                        explanation=outcome.explanation,
-                        seconds=outcome.seconds,
-                        source="window",
-                        assessment=outcome.assessment,
-                        preset_name=request.preset_name,
+                        request, outcome.explanation, outcome.seconds, "window", outcome.assessment
                     )
                 )
 
@@ -298,17 +284,8 @@ class SendController(QObject):
     def _record_cancelled(self, request: PromptRequest, seconds: float) -> None:
         from zerogpu_desktop.run_records import failed_run
 
-        self._record(
-            failed_run(
-                model=request.model,
-                system_prompt=request.system_prompt,
-                user_prompt=request.user_prompt,
-                explanation=Explanation("Cancelled", "You cancelled the request.", ""),
-                seconds=seconds,
-                source="window",
-                preset_name=request.preset_name,
-            )
-        )
+        cancelled = Explanation("Cancelled", "You cancelled the request.", "")
+        self._record(failed_run(request, cancelled, seconds, "window"))
 
     def _record(self, record: RunRecord) -> None:
         """Hands the run to the writer thread; `run_recorded` follows when it is stored."""
