@@ -27,7 +27,17 @@ def shared_ssl_context() -> ssl.SSLContext:
 
 
 def warm_up() -> None:
-    """Imports the client and builds the TLS context; meant for a background thread."""
+    """Imports the client and builds the TLS context; meant for a background thread.
+
+    httpx imports httpcore only when the first AsyncClient is built, and httpcore loads
+    anyio's asyncio backend at its first request: ~80 ms on the GUI thread at the first
+    Send unless they are imported here.
+    """
     import zerogpu_desktop.api.client  # noqa: F401 - the import is the work
 
+    try:
+        import anyio._backends._asyncio  # noqa: F401
+        import httpcore  # noqa: F401
+    except ImportError:  # another httpx/httpcore layout: the first Send pays, nothing breaks
+        pass
     shared_ssl_context()

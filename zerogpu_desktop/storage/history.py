@@ -94,19 +94,22 @@ class HistoryStore:
             set aside, or comes from a newer version), else None.
     """
 
-    def __init__(self, data_dir: Path, *, now: dt.datetime | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, now: dt.datetime | None = None, check: bool = True
+    ) -> None:
         """Open the history in ``data_dir``, creating, upgrading or replacing it as needed.
 
         Args:
             data_dir: The app's data folder (must exist).
             now: Time used to name a set-aside damaged file; for tests.
+            check: run ``quick_check`` at open (see ``history_open.open_history_db``).
 
         Raises:
             HistoryError: The database is fine but cannot be used now (locked, read-only,
                 no FTS5), or is damaged and could not be moved aside.
         """
         self.path = data_dir / HISTORY_FILE_NAME
-        self._conn, self.last_problem = open_history_db(self.path, now)
+        self._conn, self.last_problem = open_history_db(self.path, now, check=check)
 
     # -- writing --------------------------------------------------------------------------
 

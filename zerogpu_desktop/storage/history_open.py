@@ -38,13 +38,15 @@ class _DamagedError(Exception):
 
 
 def open_history_db(
-    path: Path, now: datetime | None = None
+    path: Path, now: datetime | None = None, *, check: bool = True
 ) -> tuple[sqlite3.Connection, str | None]:
     """Open (creating or upgrading) the database at ``path``.
 
     Args:
         path: The database file; its folder must exist.
         now: Time used in the set-aside name; injectable for tests.
+        check: run ``quick_check`` first. Only a caller that has just opened the same file
+            with the check (on another thread, so the window does not wait) passes False.
 
     Returns:
         The connection (autocommit mode: the store manages transactions itself), and a
@@ -55,7 +57,7 @@ def open_history_db(
             failed). The file is left where it is.
     """
     try:
-        return _open_checked(path)
+        return _open_checked(path, check=check)
     except _DamagedError as exc:
         reason = str(exc)
     target = _move_aside(path, reason, now)
@@ -70,7 +72,7 @@ def open_history_db(
     return conn, " ".join(p for p in (problem, newer) if p)
 
 
-def _open_checked(path: Path) -> tuple[sqlite3.Connection, str | None]:
+def _open_checked(path: Path, *, check: bool = True) -> tuple[sqlite3.Connection, str | None]:
     """Check, then connect, configure and migrate; the connection is closed on any failure.
 
     The check runs on a separate read-only connection first: closing a read-write
@@ -79,7 +81,7 @@ def _open_checked(path: Path) -> tuple[sqlite3.Connection, str | None]:
     changes nothing on disk. If it cannot even be opened for a reason other than damage,
     the check is repeated on the read-write connection instead.
     """
-    checked = _check_read_only(path)
+    checked = _check_read_only(path) if check else True
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as exc:

@@ -157,7 +157,7 @@ async def run_window(
     # opened (and checked) once the window is idle.
     QTimer.singleShot(0, lambda: controller.spawn(controller.load_key()))
     QTimer.singleShot(0, start_network_warm_up)
-    QTimer.singleShot(HISTORY_OPEN_DELAY_MS, controller.open_history)
+    QTimer.singleShot(HISTORY_OPEN_DELAY_MS, lambda: controller.spawn(controller.prepare_history()))
     try:
         await quitting
     finally:

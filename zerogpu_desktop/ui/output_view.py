@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QPlainTextDocumentLayout,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -31,6 +32,9 @@ from zerogpu_desktop.ui.markdown_chunks import iter_markdown_pieces
 PROGRESSIVE_THRESHOLD = 48_000
 MARKDOWN_PIECE_CHARS = 10_000
 PLAIN_PIECE_CHARS = 256_000
+#: A replaced answer is freed this many characters per event-loop turn: deleting a 2 MB
+#: document in one go blocks the window for ~40 ms.
+DISPOSE_CHARS = 50_000
 
 
 class OutputView(QWidget):
@@ -55,6 +59,10 @@ class OutputView(QWidget):
         self._render_timer = QTimer(self)
         self._render_timer.setInterval(0)
         self._render_timer.timeout.connect(self._render_next_piece)
+        self._retired: list[QTextDocument] = []
+        self._dispose_timer = QTimer(self)
+        self._dispose_timer.setInterval(0)
+        self._dispose_timer.timeout.connect(self._dispose_next_piece)
         self._dialog: QFileDialog | None = None
 
         caption = QLabel("&Output", self)
@@ -71,10 +79,11 @@ class OutputView(QWidget):
         self.browser = QTextBrowser(self)
         self.browser.setAccessibleName("Output")
         self.browser.setOpenExternalLinks(True)
-        self.browser.document().setDocumentMargin(10)
+        self.browser.setDocument(self._new_document(plain=False))
         self.browser.setPlaceholderText("The answer appears here. Press Ctrl+Enter to send.")
         self.plain = QPlainTextEdit(self)
         self.plain.setReadOnly(True)
+        self.plain.setDocument(self._new_document(plain=True))
         self.plain.setAccessibleName("Output")
         self.plain.setPlaceholderText(self.browser.placeholderText())
         # Read-only views select by mouse only by default: keyboard users need it too.
@@ -135,8 +144,8 @@ class OutputView(QWidget):
         markdown = self.markdown_toggle.isChecked()
         self.stack.setCurrentWidget(self.browser if markdown else self.plain)
         self._caption.setBuddy(self.current_view())
-        self.browser.clear()
-        self.plain.clear()
+        self._empty(self.browser)
+        self._empty(self.plain)
         if len(self._text) <= PROGRESSIVE_THRESHOLD:
             if markdown:
                 self.browser.setMarkdown(self._text)
@@ -168,6 +177,41 @@ class OutputView(QWidget):
             cursor = QTextCursor(self.plain.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.insertText(piece)
+
+    def _new_document(self, *, plain: bool) -> QTextDocument:
+        """A document owned by this widget, so that replacing it in a view does not delete it."""
+        document = QTextDocument(self)
+        document.setUndoRedoEnabled(False)
+        if plain:
+            document.setDocumentLayout(QPlainTextDocumentLayout(document))
+        else:
+            document.setDocumentMargin(10)
+        return document
+
+    def _empty(self, view: QTextBrowser | QPlainTextEdit) -> None:
+        """Empties `view` at once; a large old document is freed a piece per loop turn."""
+        old = view.document()
+        if old.characterCount() <= DISPOSE_CHARS:
+            view.clear()
+            return
+        view.setDocument(self._new_document(plain=isinstance(view, QPlainTextEdit)))
+        self._retired.append(old)
+        self._dispose_timer.start()
+
+    def _dispose_next_piece(self) -> None:
+        if not self._retired:
+            self._dispose_timer.stop()
+            return
+        document = self._retired[-1]
+        size = document.characterCount()
+        if size <= DISPOSE_CHARS:
+            self._retired.pop()
+            document.deleteLater()
+            return
+        cursor = QTextCursor(document)
+        cursor.setPosition(size - 1 - DISPOSE_CHARS)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
 
     def _on_toggle(self, checked: bool) -> None:
         self._render()

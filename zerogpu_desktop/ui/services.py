@@ -51,11 +51,11 @@ class AppServices:
             self.key_store = KeyStore()
         return self.key_store
 
-    def open_history(self) -> HistoryStore:
+    def open_history(self, *, check: bool = True) -> HistoryStore:
         """Opens (and checks) the history database; see `HistoryStore` for what can fail."""
         from zerogpu_desktop.storage.history import HistoryStore
 
-        return HistoryStore(self.data_dir)
+        return HistoryStore(self.data_dir, check=check)
 
     @classmethod
     def for_data_dir(
