@@ -1,0 +1,344 @@
+"""Start-up: process start until the main window is visible and painted, vs a bare window.
+
+    python -m tests.benchmarks.bench_startup [--quick] [--json FILE]
+
+Both programs run as they are, unchanged, under an X server (run_all's Xvfb or a private
+one). "Painted" is read from Qt itself: with ``QT_LOGGING_RULES=qt.widgets.painting=true``
+Qt logs "Flushing ... to QWidgetWindow" when the first frame of a top-level window has been
+drawn and goes to the screen, and ``QT_MESSAGE_PATTERN=%{time boot}`` stamps the line with
+CLOCK_MONOTONIC, the clock of time.monotonic() here. So the figure is from just before
+``Popen`` to the first flush, with no code injected into the app, and the same detection
+works for the frozen app. App and bare window alternate (who goes first rotates every
+round); the figure is the median of the per-round ratios.
+
+The frozen variant compares dist/zerogpu-desktop/zerogpu-desktop (skipped if it was not
+built) with tests/benchmarks/bare_window.py frozen by the same build.spec
+(ZEROGPU_FREEZE_BASELINE), built once into ~/.cache/zerogpu-desktop-bench/.
+
+Besides the first frame, the end of start-up painting is reported (information): the last
+frame before 0.3 s without any, so a window that paints a shell first and fills its panels
+after is seen both ways.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from tests.benchmarks.common import (
+    REPO_ROOT,
+    Report,
+    Row,
+    cache_dir,
+    display,
+    module_main,
+    progress,
+    read_rss_bytes,
+    stop_process,
+    verdict,
+)
+
+GOAL_RATIO = 1.25
+BARE_SCRIPT = Path(__file__).resolve().parent / "bare_window.py"
+FROZEN_APP = REPO_ROOT / "dist" / "zerogpu-desktop" / "zerogpu-desktop"
+APP_CODE = "import sys; from zerogpu_desktop.app import main; sys.exit(main())"
+#: The first frame of a top-level widget going to the screen (QWidgetRepaintManager::flush).
+_FLUSH = re.compile(r"^\s*(?P<stamp>\d+\.\d+)\|Flushing .* to QWidgetWindow")
+#: Variables that would let a frozen program lean on this machine's Python or Qt.
+_NOT_FOR_FROZEN = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "QT_PLUGIN_PATH", "VIRTUAL_ENV")
+LAUNCH_TIMEOUT = 60.0
+#: Start-up painting has ended when no frame followed for this long.
+QUIET_S = 0.3
+
+
+@dataclass
+class Program:
+    """One command to start, and what was measured of it."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    seconds: list[float] = field(default_factory=list)  # to the first frame
+    settled: list[float] = field(default_factory=list)  # to the end of start-up painting
+    rss: list[int] = field(default_factory=list)
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def base_environment(data_dir: Path, *, frozen: bool = False) -> dict[str, str]:
+    """The environment of every timed start: paint logging, no keyring wait, no network.
+
+    Python programs get their bytecode cached (see common.use_bytecode_cache).
+    """
+    env = {k: v for k, v in os.environ.items() if not (frozen and k in _NOT_FOR_FROZEN)}
+    if not frozen:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(cache_dir() / "pycache")
+    env.update(
+        QT_LOGGING_RULES="qt.widgets.painting=true",
+        QT_MESSAGE_PATTERN="%{time boot}|%{message}",
+        ZEROGPU_API_KEY="bench-key",
+        ZEROGPU_PROJECT_ID="bench-project",
+        ZEROGPU_BASE_URL="http://127.0.0.1:9",  # never contacted: nothing is sent
+        ZEROGPU_DESKTOP_DATA_DIR=str(data_dir),
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
+    return env
+
+
+def python_programs(scratch: Path) -> tuple[Program, Program, Program]:
+    """The app, the bare window, and the bare window on qasync (bench_memory's third)."""
+    data_dir = scratch / "app-data"
+    data_dir.mkdir(exist_ok=True)
+    env = base_environment(data_dir)
+    app = Program("app", [sys.executable, "-c", APP_CODE, "--data-dir", str(data_dir)], env)
+    bare = Program("bare window", [sys.executable, str(BARE_SCRIPT)], env)
+    floor = Program("bare qasync window", [sys.executable, str(BARE_SCRIPT), "--qasync"], env)
+    return app, bare, floor
+
+
+@dataclass
+class Start:
+    """What one start showed: the first frame, the end of the start-up painting, RSS."""
+
+    first_frame: float
+    settled: float
+    rss: int | None
+
+
+def launch(program: Program, *, settle: float | None = None) -> Start:
+    """Starts `program`, times its first frame and the end of its start-up painting, stops it.
+
+    "Settled" is the last frame before QUIET_S without any: a window that paints an empty
+    shell first and its panels later is settled only when the panels are on screen. With
+    `settle`, also waits that long after the first frame and reads the process's RSS.
+    """
+    began = time.monotonic()
+    process = subprocess.Popen(
+        program.command,
+        env=program.env,
+        cwd=tempfile.gettempdir(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:  # also keeps the pipe drained: a full pipe would block the painting
+        for line in process.stderr or ():
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        frames: list[float] = []
+        tail: list[str] = []
+        deadline = began + LAUNCH_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=QUIET_S if frames else deadline - time.monotonic())
+            except queue.Empty:
+                break  # quiet for QUIET_S after a frame (or the timeout): settled
+            if line is None:
+                break
+            match = _FLUSH.match(line)
+            if match:
+                frames.append(float(match["stamp"]) - began)
+            elif not frames:
+                tail = [*tail[-20:], line]
+        if not frames:
+            raise RuntimeError(
+                f"{program.name} exited ({process.poll()}) or timed out before painting:\n"
+                + "".join(tail)
+            )
+        rss = None
+        if settle is not None:
+            time.sleep(max(0.0, began + frames[0] + settle - time.monotonic()))
+            rss = read_rss_bytes(process.pid)
+        return Start(frames[0], frames[-1], rss)
+    finally:
+        stop_process(process)
+
+
+def alternate(programs: list[Program], runs: int, *, settle: float | None = None) -> None:
+    """One untimed start each (warms the page cache alike), then `runs` rounds, each in a
+    different order, so drift in the machine's load spreads over all programs alike."""
+    for program in programs:
+        launch(program)
+    for index in range(runs):
+        shift = index % len(programs)
+        for program in programs[shift:] + programs[:shift]:
+            start = launch(program, settle=settle)
+            program.seconds.append(start.first_frame)
+            program.settled.append(start.settled)
+            if start.rss is not None:
+                program.rss.append(start.rss)
+
+
+def pair_ratios(app: Program, bare: Program, *, settled: bool = False) -> list[float]:
+    """Per-round ratios of the first frames (or of the ends of start-up painting)."""
+    if settled:
+        return [a / b for a, b in zip(app.settled, bare.settled, strict=True)]
+    return [a / b for a, b in zip(app.seconds, bare.seconds, strict=True)]
+
+
+def frozen_bare_window(scratch_log: Path) -> tuple[Path | None, str]:
+    """bare_window.py frozen with build.spec, cached by inputs; (executable or None, note)."""
+    versions = []
+    for name in ("pyinstaller", "PySide6-Essentials"):
+        try:
+            versions.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            return None, f"{name} is not installed"
+    digest = hashlib.sha256((REPO_ROOT / "build.spec").read_bytes())
+    digest.update(BARE_SCRIPT.read_bytes())
+    digest.update(" ".join(versions).encode())
+    folder = cache_dir() / f"frozen-bare-{digest.hexdigest()[:16]}"
+    executable = folder / "dist" / "bare-window" / "bare-window"
+    if executable.is_file():
+        return executable, f"cached in {folder}"
+    progress("freezing the bare window with build.spec (once; cached)")
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--distpath",
+        str(folder / "dist"),
+        "--workpath",
+        str(folder / "build"),
+        str(REPO_ROOT / "build.spec"),
+    ]
+    env = dict(os.environ, ZEROGPU_FREEZE_BASELINE=str(BARE_SCRIPT))
+    with scratch_log.open("w", encoding="utf-8") as log:
+        result = subprocess.run(
+            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False
+        )
+    if result.returncode != 0 or not executable.is_file():
+        return None, f"building the frozen bare window failed (pyinstaller {result.returncode})"
+    return executable, f"built into {folder}"
+
+
+def startup_row(
+    what: str,
+    app: Program,
+    bare: Program,
+    figures: dict[str, object],
+    *,
+    judged: bool = True,
+    settled: bool = False,
+) -> Row:
+    """App vs baseline: the median of the per-round ratios; judged against GOAL_RATIO or info.
+
+    `settled` compares the ends of start-up painting instead of the first frames.
+    """
+    ratios = pair_ratios(app, bare, settled=settled)
+    ratio = statistics.median(ratios)
+    app_s, bare_s = (app.settled, bare.settled) if settled else (app.seconds, bare.seconds)
+    app_median, bare_median = statistics.median(app_s), statistics.median(bare_s)
+    a, b = app.name.replace(" ", "_"), bare.name.replace(" ", "_")
+    figures.update(
+        {
+            f"{a}_median_s": round(app_median, 4),
+            f"{b}_median_s": round(bare_median, 4),
+            "ratio_median_of_rounds": round(ratio, 3),
+            "ratio_of_medians": round(app_median / bare_median, 3),
+            f"{a}_s": [round(v, 4) for v in app_s],
+            f"{b}_s": [round(v, 4) for v in bare_s],
+            "rounds": len(ratios),
+        }
+    )
+    return Row(
+        what,
+        f"{app.name} {app_median * 1000:.0f} ms",
+        f"{bare.name} {bare_median * 1000:.0f} ms",
+        f"{ratio:.2f}x (median of {len(ratios)})",
+        f"<= {GOAL_RATIO}x" if judged else "(information)",
+        verdict(ratio <= GOAL_RATIO) if judged else "info",
+    )
+
+
+def run(quick: bool) -> Report:
+    report = Report()
+    runs = 5 if quick else 15
+    with display() as where, tempfile.TemporaryDirectory(prefix="zerogpu-bench-start-") as temp:
+        scratch = Path(temp)
+        report.figures["display"] = where
+        progress(f"start-up (python): {runs} alternating rounds")
+        app, bare, _ = python_programs(scratch)
+        alternate([app, bare], runs)
+        python_figures: dict[str, object] = {}
+        report.rows.append(startup_row("start-up: first frame", app, bare, python_figures))
+        report.figures["python"] = python_figures
+        settled_figures: dict[str, object] = {}
+        report.rows.append(
+            startup_row(
+                "start-up: all panels painted",
+                app,
+                bare,
+                settled_figures,
+                judged=False,
+                settled=True,
+            )
+        )
+        report.figures["python_settled"] = settled_figures
+        if not FROZEN_APP.is_file():
+            report.rows.append(
+                Row("start-up (frozen)", "-", "-", f"{FROZEN_APP} not built", "", "skip")
+            )
+            return report
+        bare_exe, note = frozen_bare_window(scratch / "freeze-bare.log")
+        report.figures["frozen_bare_window"] = note
+        if bare_exe is None:
+            report.rows.append(Row("start-up (frozen)", "-", "-", note, "", "skip"))
+            return report
+        frozen_runs = 3 if quick else 10
+        progress(f"start-up (frozen): {frozen_runs} alternating rounds")
+        data_dir = scratch / "frozen-data"
+        data_dir.mkdir()
+        env = base_environment(data_dir, frozen=True)
+        frozen_app = Program("frozen app", [str(FROZEN_APP), "--data-dir", str(data_dir)], env)
+        frozen_bare = Program("frozen bare window", [str(bare_exe)], env)
+        alternate([frozen_app, frozen_bare], frozen_runs)
+        frozen_figures: dict[str, object] = {
+            "app_built": time.strftime(
+                "%Y-%m-%d %H:%M:%S", time.localtime(FROZEN_APP.stat().st_mtime)
+            )
+        }
+        report.rows.append(
+            startup_row("start-up (frozen): first frame", frozen_app, frozen_bare, frozen_figures)
+        )
+        report.figures["frozen"] = frozen_figures
+    return report
+
+
+def rss_at_start(runs: int, settle: float) -> tuple[Program, Program, Program]:
+    """For bench_memory: RSS `settle` s after the first frame; app, bare, qasync bare."""
+    with tempfile.TemporaryDirectory(prefix="zerogpu-bench-rss-") as temp:
+        programs = python_programs(Path(temp))
+        alternate(list(programs), runs, settle=settle)
+    return programs
+
+
+def main(argv: list[str] | None = None) -> int:
+    return module_main(__doc__.splitlines()[0] if __doc__ else "", run, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
