@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from zerogpu_desktop.api.tokens import estimate_tokens
 from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.storage import Draft, Settings
+from zerogpu_desktop.storage.draft_saver import DraftSaver
 from zerogpu_desktop.ui.controller import SendController
 
 if TYPE_CHECKING:
@@ -142,7 +143,8 @@ class MainWindow(QMainWindow):
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_SAVE_DELAY_MS)
-        self._draft_timer.timeout.connect(self.save_draft)
+        self._draft_saver = DraftSaver(controller.services.draft_store)
+        self._draft_timer.timeout.connect(self._save_draft_soon)
         self._estimate_timer = QTimer(self)
         self._estimate_timer.setSingleShot(True)
         self._estimate_timer.setInterval(ESTIMATE_DELAY_MS)
@@ -294,12 +296,16 @@ class MainWindow(QMainWindow):
         self.update_estimate()
 
     def save_draft(self) -> None:
-        """Writes the editors to disk now; a failure is shown, never raised."""
+        """Writes the editors to disk now (Send, quit); a failure is shown, never raised."""
         self._draft_timer.stop()
-        try:
-            self.controller.services.draft_store.save(self.current_draft())
-        except OSError as exc:
-            self.status.set_state(f"Draft not saved: {exc.strerror or exc}")
+        if not self._draft_saver.save_now(self.current_draft()):
+            self.status.set_state(self._draft_saver.last_error or "Draft not saved.")
+
+    def _save_draft_soon(self) -> None:
+        """After a pause in typing: written on the saver's thread, so typing never waits."""
+        if self._draft_saver.last_error:
+            self.status.set_state(self._draft_saver.last_error)
+        self._draft_saver.submit(self.current_draft())
 
     def _restore_layout(self) -> None:
         state = self.controller.services.ui_state
@@ -492,6 +498,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Cancels a run, saves the draft and the layout, then lets the app quit."""
         self.controller.cancel()
+        self._draft_saver.flush()
         self.save_draft()
+        self._draft_saver.stop()
         self.save_layout()
         event.accept()

@@ -1,0 +1,56 @@
+"""The draft saver: the newest draft wins, saves happen off the caller's thread, errors are told."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from zerogpu_desktop.storage.draft_saver import DraftSaver
+from zerogpu_desktop.storage.drafts import Draft, DraftStore
+
+
+class SlowStore(DraftStore):
+    """Records which thread saved and can be held mid-save."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir)
+        self.release = threading.Event()
+        self.release.set()
+        self.threads: list[str] = []
+
+    def save(self, draft: Draft) -> bool:
+        self.release.wait(5)
+        self.threads.append(threading.current_thread().name)
+        return super().save(draft)
+
+
+def test_typing_saves_on_the_worker_and_the_newest_draft_wins(tmp_path: Path) -> None:
+    store = SlowStore(tmp_path)
+    saver = DraftSaver(store)
+    store.release.clear()
+    saver.submit(Draft("m", "", "first"))
+    for text in ("second", "third", "fourth"):
+        saver.submit(Draft("m", "", text))
+    store.release.set()
+    assert saver.flush(5)
+    assert DraftStore(tmp_path).load().user_prompt == "fourth"
+    assert set(store.threads) == {"zerogpu-draft-saver"}
+    assert len(store.threads) <= 2
+    saver.stop()
+
+
+def test_save_now_writes_before_returning(tmp_path: Path) -> None:
+    saver = DraftSaver(DraftStore(tmp_path))
+    assert saver.save_now(Draft("m", "s", "quit now"))
+    assert DraftStore(tmp_path).load().user_prompt == "quit now"
+    saver.stop()
+
+
+def test_a_failed_save_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    saver = DraftSaver(DraftStore(blocker))
+    assert not saver.save_now(Draft("m", "", "x"))
+    assert saver.last_error is not None
+    assert saver.last_error.startswith("Draft not saved")
+    saver.stop()
