@@ -292,3 +292,36 @@ def test_one_http_client_per_event_loop() -> None:
     assert client._http is not first
     asyncio.run(client.aclose())
     assert len(seen) == 2
+
+
+def test_surrounding_whitespace_is_stripped_from_key_and_project() -> None:
+    handler, seen = sequence(httpx.Response(200, json=OK_BODY))
+    client = ZeroGPUClient(
+        KEY + "\n",
+        " proj-1 ",
+        base_url="https://api.example.test",
+        transport=httpx.MockTransport(handler),
+    )
+    send(client)
+    assert seen[0].headers["x-api-key"] == KEY
+    assert seen[0].headers["x-project-id"] == "proj-1"
+
+
+@pytest.mark.parametrize("bad", ["zg-secret\nvalue", "zg secret value", "zg-sécret-value"])
+def test_a_key_that_cannot_be_a_header_is_refused_without_quoting_it(bad: str) -> None:
+    with pytest.raises(RequestRefusedError, match="Copy it again") as caught:
+        ZeroGPUClient(bad, "p")
+    assert bad not in str(caught.value)
+    assert "secret" not in str(caught.value)
+
+
+def test_a_broken_content_encoding_is_an_invalid_response() -> None:
+    handler, _ = sequence(
+        httpx.Response(
+            200,
+            headers={"content-encoding": "gzip"},
+            stream=httpx.ByteStream(b"not gzip at all"),
+        )
+    )
+    with pytest.raises(InvalidResponseError, match="could not be decoded"):
+        send(make_client(handler))

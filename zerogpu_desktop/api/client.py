@@ -58,6 +58,11 @@ class RetryNotice:
     reason: str
 
 
+def _is_header_token(value: str) -> bool:
+    """Visible ASCII only (0x21-0x7e): what a key or a UUID can be, and a header can carry."""
+    return all("!" <= char <= "~" for char in value)
+
+
 def _exception_chain(exc: BaseException) -> list[BaseException]:
     """The exception and everything it was raised from, to find the OS-level cause."""
     seen: list[BaseException] = []
@@ -126,13 +131,26 @@ class ZeroGPUClient:
         transport: httpx.AsyncBaseTransport | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
     ) -> None:
-        if not api_key.strip():
+        api_key, project_id = api_key.strip(), project_id.strip()
+        if not api_key:
             raise RequestRefusedError("No API key was given.")
-        if not project_id.strip():
+        if not project_id:
             raise RequestRefusedError("No project ID was given.")
         register_secret(api_key)
+        # A header cannot carry spaces, line breaks or non-ASCII; httpx would raise with the
+        # value in its message. Refuse first, and never quote the value.
+        if not _is_header_token(api_key):
+            raise RequestRefusedError(
+                "The API key contains spaces, line breaks or characters that are not plain "
+                "ASCII. Copy it again from your ZeroGPU dashboard."
+            )
+        if not _is_header_token(project_id):
+            raise RequestRefusedError(
+                "The project ID contains spaces, line breaks or characters that are not plain "
+                "ASCII. Copy it again from your ZeroGPU dashboard."
+            )
         self._api_key = api_key
-        self.project_id = project_id.strip()
+        self.project_id = project_id
         self.base_url = validate_base_url(base_url, allow_insecure_http=allow_insecure_http)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
@@ -260,8 +278,17 @@ class ZeroGPUClient:
             return await http.post(url, content=body, headers=self._headers(), **extra)
         except httpx.TimeoutException as exc:
             raise APITimeoutError(self._describe_timeout(exc)) from None
+        except httpx.DecodingError:
+            raise InvalidResponseError(
+                "The server's reply could not be decoded (its content-encoding is broken)."
+            ) from None
         except httpx.TransportError as exc:
             raise APIConnectionError(self._describe_transport_error(exc)) from None
+        except httpx.RequestError as exc:  # e.g. too many redirects: anything else on the way
+            detail = redact(str(exc).strip(), (self._api_key,))
+            raise APIConnectionError(
+                f"The request failed ({detail or type(exc).__name__})."
+            ) from None
 
     def _describe_timeout(self, exc: httpx.TimeoutException) -> str:
         host = urlsplit(self.base_url).netloc

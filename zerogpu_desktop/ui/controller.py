@@ -133,11 +133,10 @@ class SendController(QObject):
             self.key_changed.emit()
             return
         result = await self.services.keys().load()
-        self._api_key = result.key
+        self._api_key = result.key.strip() if result.key else None
         self.key_in_keyring = result.stored_in_keyring
         self.key_problem = result.problem
         self.key_loaded = True
-        self._drop_client()
         self.key_changed.emit()
 
     async def save_key(self, key: str) -> None:
@@ -149,7 +148,6 @@ class SendController(QObject):
         self._api_key = key
         self.key_in_keyring = result.stored_in_keyring
         self.key_problem = result.problem
-        self._drop_client()
         self.key_changed.emit()
 
     async def forget_key(self) -> None:
@@ -157,7 +155,6 @@ class SendController(QObject):
         self._api_key = self.services.overrides.api_key
         self.key_in_keyring = False
         self.key_problem = result.problem
-        self._drop_client()
         self.key_changed.emit()
 
     # -- settings ----------------------------------------------------------
@@ -165,7 +162,6 @@ class SendController(QObject):
     def update_settings(self, settings: Settings) -> str | None:
         """Saves new settings; returns a sentence if they could not be written."""
         self.settings = settings
-        self._drop_client()
         self.settings_changed.emit(settings)
         try:
             self.services.settings_store.save(settings)
@@ -246,6 +242,9 @@ class SendController(QObject):
             self.cancelled.emit()
             self._record_cancelled(request, time.monotonic() - started)
             raise
+        except Exception as exc:  # a bug or an error nobody foresaw: the window must not stick
+            log.exception("the run failed unexpectedly")
+            outcome = RunFailed(request, explain(exc), time.monotonic() - started)
         self.running_changed.emit(False)
         if isinstance(outcome, RunSucceeded):
             self.succeeded.emit(outcome)
@@ -437,10 +436,18 @@ class SendController(QObject):
         return self._client
 
     def _drop_client(self) -> None:
+        """Retires the client; one still serving a request is closed when that run ends."""
         client, self._client, self._client_config = self._client, None, None
-        if client is not None:
-            with contextlib.suppress(RuntimeError):
-                self.spawn(client.aclose())
+        if client is None:
+            return
+        if self.is_running and self._task is not None:
+            self._task.add_done_callback(lambda _task: self._close_later(client))
+        else:
+            self._close_later(client)
+
+    def _close_later(self, client: ZeroGPUClient) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop may already be closing
+            self.spawn(client.aclose())
 
     def _announce_retry(self, notice: RetryNotice) -> None:
         self.retrying.emit(

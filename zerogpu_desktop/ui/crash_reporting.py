@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -64,7 +65,8 @@ class CrashReporter:
         self.reported.append(exc)
         details = redact("".join(traceback.format_exception(exc_type, exc, tb)))
         log.error("Unhandled exception:\n%s", details)
-        if self._dialog is not None and self._dialog.isVisible():
+        dialog_alive = self._dialog is not None and shiboken6.isValid(self._dialog)
+        if dialog_alive and self._dialog is not None and self._dialog.isVisible():
             return
         explanation = explain(exc)
         where = f"\n\nDetails were written to {self.log_path}." if self.log_path else ""

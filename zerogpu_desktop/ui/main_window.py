@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("mainWindow")
         self._run_started = 0.0
+        self._retry_note = ""
         self._settings_dialog: SettingsDialog | None = None
 
         self.model_picker = ModelPicker(self)
@@ -255,7 +256,7 @@ class MainWindow(QMainWindow):
         controller.succeeded.connect(self._on_succeeded)
         controller.failed.connect(self._on_failed)
         controller.cancelled.connect(self._on_cancelled)
-        controller.retrying.connect(self.status.set_state)
+        controller.retrying.connect(self._on_retrying)
         controller.key_changed.connect(self._on_key_changed)
         controller.settings_changed.connect(self._apply_settings)
         controller.problem.connect(
@@ -412,6 +413,7 @@ class MainWindow(QMainWindow):
         self.send_button.setAccessibleName("Cancel" if running else "Send")
         self.send_action.setEnabled(not running)
         self.cancel_action.setEnabled(running)
+        self._retry_note = ""
         if running:
             self._run_started = time.monotonic()
             self.status.clear_usage()
@@ -421,8 +423,13 @@ class MainWindow(QMainWindow):
         else:
             self._elapsed_timer.stop()
 
+    def _on_retrying(self, note: str) -> None:
+        self._retry_note = note
+        self._show_elapsed()
+
     def _show_elapsed(self) -> None:
-        self.status.set_state(f"Sending… {time.monotonic() - self._run_started:.1f} s")
+        elapsed = f"Sending… {time.monotonic() - self._run_started:.1f} s"
+        self.status.set_state(f"{elapsed} · {self._retry_note}" if self._retry_note else elapsed)
 
     def _on_succeeded(self, outcome: RunSucceeded) -> None:
         self.output.set_text(outcome.response.text)

@@ -8,6 +8,7 @@ interrupts the work. Every dialog is opened with `open()`, never
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zerogpu_desktop.storage.preset_names import name_key, unique_name
 from zerogpu_desktop.storage.presets import Preset, PresetError, PresetStore
 
 #: Builds a preset named `name` from what is in the editors now.
@@ -250,6 +252,10 @@ class PresetsPanel(QWidget):
         self._show_undo(False)
         if deleted is None:
             return
+        if self.store.get(deleted.name) is not None:
+            # The name was taken again meanwhile: restore beside it, never over it.
+            taken = {name_key(p.name) for p in self.store.list()}
+            deleted = replace(deleted, name=unique_name(deleted.name, taken, "restored"))
         try:
             self.store.save(deleted, touch=False)
         except (PresetError, OSError) as exc:
