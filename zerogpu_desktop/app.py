@@ -21,7 +21,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(args)
     _log_to_stderr()
-    result: int = args.command(args)
+    try:
+        result: int = args.command(args)
+    except KeyboardInterrupt:
+        print("zerogpu-desktop: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug must still end in a sentence, never a traceback
+        import logging
+
+        from zerogpu_desktop.explain import explain
+
+        logging.getLogger("zerogpu_desktop").debug("command failed", exc_info=True)
+        print(f"zerogpu-desktop: {explain(exc).as_line()}", file=sys.stderr)
+        return 1
     return result
 
 

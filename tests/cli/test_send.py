@@ -210,3 +210,14 @@ def test_send_in_a_real_process_leaves_no_key_behind(
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert TEST_KEY.encode() not in path.read_bytes(), path
+
+
+def test_a_history_that_cannot_open_is_reported_not_fatal(
+    cli_env: FakeServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "history.sqlite3").mkdir()  # the history cannot be a file: reported, not fatal
+    code, out, err = run_cli(["send", "-m", "m1", "hi"], capsys)
+    assert code == ExitCode.OK
+    assert out == "Echo: hi\n"
+    assert "not saved to the history" in err
+    assert "Traceback" not in err
