@@ -27,7 +27,6 @@ from zerogpu_desktop.assets import resource_path
 from zerogpu_desktop.overrides import RunOverrides
 from zerogpu_desktop.storage import DataDirError, ensure_data_dir, resolve_data_dir
 from zerogpu_desktop.ui.controller import SendController
-from zerogpu_desktop.ui.gc_guard import GuiThreadGarbageCollector
 from zerogpu_desktop.ui.main_window import MainWindow
 from zerogpu_desktop.ui.services import AppServices
 
@@ -151,6 +150,8 @@ async def run_window(
     app.aboutToQuit.connect(on_quit)
     app.lastWindowClosed.connect(on_quit)
     bridge = SignalBridge(window)
+    from zerogpu_desktop.ui.gc_guard import GuiThreadGarbageCollector
+
     collector = GuiThreadGarbageCollector(window)
     window.show()  # already shown by run_gui; shows it when a caller did not
     # The keyring is read after the first paint, off the GUI thread; the history is

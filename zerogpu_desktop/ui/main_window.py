@@ -28,12 +28,12 @@ from zerogpu_desktop.ui.controller import SendController
 
 if TYPE_CHECKING:
     from zerogpu_desktop.ui.library import Library
+    from zerogpu_desktop.ui.settings_dialog import SettingsDialog, SettingsSubmission
 from zerogpu_desktop.ui.error_banner import ErrorBanner
 from zerogpu_desktop.ui.model_picker import ModelPicker
 from zerogpu_desktop.ui.outcome import PromptRequest, RunFailed, RunSucceeded
 from zerogpu_desktop.ui.output_view import OutputView
 from zerogpu_desktop.ui.prompt_editor import PromptEditor
-from zerogpu_desktop.ui.settings_dialog import SettingsDialog, SettingsSubmission
 from zerogpu_desktop.ui.status_bar import RunStatusBar
 
 WINDOW_TITLE = "ZeroGPU Desktop"
@@ -477,6 +477,8 @@ class MainWindow(QMainWindow):
         return controller.key_problem or "No key saved yet. It will go to your system keyring."
 
     def open_settings(self) -> None:
+        from zerogpu_desktop.ui.settings_dialog import SettingsDialog  # loaded when first opened
+
         dialog = SettingsDialog(
             self.controller.settings,
             key_status=self.key_status_text(),

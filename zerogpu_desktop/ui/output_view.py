@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from zerogpu_desktop.storage import atomic_write_text
-from zerogpu_desktop.ui.markdown_chunks import iter_markdown_pieces
 
 #: Answers up to this size render in one go; bigger ones progressively.
 PROGRESSIVE_THRESHOLD = 48_000
@@ -154,6 +153,8 @@ class OutputView(QWidget):
             self.rendered.emit()
             return
         if markdown:
+            from zerogpu_desktop.ui.markdown_chunks import iter_markdown_pieces
+
             self._pending = iter_markdown_pieces(self._text, MARKDOWN_PIECE_CHARS)
         else:
             text, step = self._text, PLAIN_PIECE_CHARS
