@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
+from zerogpu_desktop.ui.controls import confirm_box, named_button, widget_key
 from zerogpu_desktop.ui.history_model import HistoryTableModel
-from zerogpu_desktop.ui.presets_panel import confirm_box
 
 if TYPE_CHECKING:
     from zerogpu_desktop.storage.history import HistoryStore
@@ -72,10 +71,10 @@ class HistoryPanel(QWidget):
         self.count_label = QLabel("", self)
         self.count_label.setAccessibleName("History count")
 
-        self.open_button = _button("&Open", "Open run", self)
-        self.rerun_button = _button("Run &again", "Run again", self)
-        self.delete_button = _button("Delete", "Delete run", self)
-        self.clear_button = _button("Clear all…", "Clear history", self)
+        self.open_button = named_button("&Open", "Open run", self)
+        self.rerun_button = named_button("Run &again", "Run again", self)
+        self.delete_button = named_button("Delete", "Delete run", self)
+        self.clear_button = named_button("Clear all…", "Clear history", self)
         buttons = QGridLayout()
         buttons.addWidget(self.open_button, 0, 0)
         buttons.addWidget(self.rerun_button, 0, 1)
@@ -101,9 +100,7 @@ class HistoryPanel(QWidget):
         self.rerun_button.clicked.connect(self.rerun_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.clear_button.clicked.connect(self.ask_clear)
-        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
-        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_key.activated.connect(self.delete_selected)
+        widget_key(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
         self._loaded = False
         self._update_buttons()
 
@@ -221,9 +218,3 @@ class HistoryPanel(QWidget):
         for button in (self.open_button, self.rerun_button, self.delete_button):
             button.setEnabled(has)
         self.clear_button.setEnabled(self.model.rowCount() > 0)
-
-
-def _button(text: str, accessible: str, parent: QWidget) -> QPushButton:
-    button = QPushButton(text, parent)
-    button.setAccessibleName(accessible)
-    return button

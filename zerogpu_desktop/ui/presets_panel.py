@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from zerogpu_desktop.storage.preset_names import name_key, unique_name
 from zerogpu_desktop.storage.presets import Preset, PresetError, PresetStore
+from zerogpu_desktop.ui.controls import confirm_box, named_button, widget_key
 
 #: Builds a preset named `name` from what is in the editors now.
 Snapshot = Callable[[str], Preset]
@@ -71,14 +70,14 @@ class PresetsPanel(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setEnabled(False)
 
-        self.load_button = _button("&Load", "Load preset", self)
-        self.save_button = _button("Save as…", "Save as preset", self)
-        self.rename_button = _button("Rename…", "Rename preset", self)
-        self.duplicate_button = _button("Duplicate", "Duplicate preset", self)
-        self.delete_button = _button("Delete", "Delete preset", self)
+        self.load_button = named_button("&Load", "Load preset", self)
+        self.save_button = named_button("Save as…", "Save as preset", self)
+        self.rename_button = named_button("Rename…", "Rename preset", self)
+        self.duplicate_button = named_button("Duplicate", "Duplicate preset", self)
+        self.delete_button = named_button("Delete", "Delete preset", self)
         self.undo_label = QLabel("", self)
         self.undo_label.setWordWrap(True)
-        self.undo_button = _button("Undo", "Undo delete", self)
+        self.undo_button = named_button("Undo", "Undo delete", self)
 
         row1 = QHBoxLayout()
         row1.addWidget(self.load_button)
@@ -112,12 +111,8 @@ class PresetsPanel(QWidget):
         self.duplicate_button.clicked.connect(self.duplicate_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.undo_button.clicked.connect(self.undo_delete)
-        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
-        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_key.activated.connect(self.delete_selected)
-        rename_key = QShortcut(QKeySequence("F2"), self.list)
-        rename_key.setContext(Qt.ShortcutContext.WidgetShortcut)
-        rename_key.activated.connect(self.ask_rename)
+        widget_key(QKeySequence.StandardKey.Delete, self.list, self.delete_selected)
+        widget_key("F2", self.list, self.ask_rename)
         # Not reported yet: nobody is connected to `problem` before __init__ returns, so a
         # broken presets file found now is told by `report_problem()` once the owner is.
         self.refresh(report=False)
@@ -280,31 +275,6 @@ class PresetsPanel(QWidget):
         dialog.finished.connect(dialog.deleteLater)
         self._dialog = dialog
         dialog.open()
-
-
-def confirm_box(
-    parent: QWidget, title: str, text: str, on_yes: Callable[[], object]
-) -> QMessageBox:
-    """A Yes/No question opened with `open()`; `on_yes` runs only on Yes."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    box.setAccessibleName(title)
-
-    def finished(result: int) -> None:
-        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-            on_yes()
-        box.deleteLater()
-
-    box.finished.connect(finished)
-    box.open()
-    return box
-
-
-def _button(text: str, accessible: str, parent: QWidget) -> QPushButton:
-    button = QPushButton(text, parent)
-    button.setAccessibleName(accessible)
-    return button
 
 
 def _sentence(exc: BaseException) -> str:
