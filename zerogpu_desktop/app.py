@@ -17,7 +17,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
-        from zerogpu_desktop.ui.launch import run_gui
+        from zerogpu_desktop.ui.entry import run_gui
 
         return run_gui(args)
     _log_to_stderr()

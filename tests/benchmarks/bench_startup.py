@@ -18,6 +18,10 @@ built) with tests/benchmarks/bare_window.py frozen by the same build.spec
 Besides the first frame, the end of start-up painting is reported (information): the last
 frame before 0.3 s without any, so a window that paints a shell first and fills its panels
 after is seen both ways.
+
+Also for information, the floor: the bare window filled with the app's first-frame widgets
+in plain PySide6 (bare_window.py --same-widgets). Bare window to floor is what PySide6
+charges for those widgets (Qt's enums alone are ~25 ms); floor to app is the app's own code.
 """
 
 from __future__ import annotations
@@ -99,14 +103,18 @@ def base_environment(data_dir: Path, *, frozen: bool = False) -> dict[str, str]:
     return env
 
 
-def python_programs(scratch: Path) -> tuple[Program, Program, Program]:
-    """The app, the bare window, and the bare window on qasync (bench_memory's third)."""
+def python_programs(scratch: Path, *, on_qasync: bool = False) -> tuple[Program, Program, Program]:
+    """The app, the bare window, and the app's widgets in plain PySide6 (the floor).
+
+    `on_qasync` runs the floor on a qasync loop, as the app runs once started (bench_memory).
+    """
     data_dir = scratch / "app-data"
     data_dir.mkdir(exist_ok=True)
     env = base_environment(data_dir)
     app = Program("app", [sys.executable, "-c", APP_CODE, "--data-dir", str(data_dir)], env)
     bare = Program("bare window", [sys.executable, str(BARE_SCRIPT)], env)
-    floor = Program("bare qasync window", [sys.executable, str(BARE_SCRIPT), "--qasync"], env)
+    floor_args = ["--same-widgets", *(["--qasync"] if on_qasync else [])]
+    floor = Program("same widgets", [sys.executable, str(BARE_SCRIPT), *floor_args], env)
     return app, bare, floor
 
 
@@ -281,11 +289,21 @@ def run(quick: bool) -> Report:
         scratch = Path(temp)
         report.figures["display"] = where
         progress(f"start-up (python): {runs} alternating rounds")
-        app, bare, _ = python_programs(scratch)
-        alternate([app, bare], runs)
+        app, bare, floor = python_programs(scratch)
+        alternate([app, bare, floor], runs)
         python_figures: dict[str, object] = {}
         report.rows.append(startup_row("start-up: first frame", app, bare, python_figures))
         report.figures["python"] = python_figures
+        floor_figures: dict[str, object] = {}
+        report.rows.append(
+            startup_row("start-up: PySide6's floor", floor, bare, floor_figures, judged=False)
+        )
+        report.figures["same_widgets_vs_bare"] = floor_figures
+        own_figures: dict[str, object] = {}
+        report.rows.append(
+            startup_row("start-up: the app's own code", app, floor, own_figures, judged=False)
+        )
+        report.figures["app_vs_same_widgets"] = own_figures
         settled_figures: dict[str, object] = {}
         report.rows.append(
             startup_row(
@@ -329,9 +347,9 @@ def run(quick: bool) -> Report:
 
 
 def rss_at_start(runs: int, settle: float) -> tuple[Program, Program, Program]:
-    """For bench_memory: RSS `settle` s after the first frame; app, bare, qasync bare."""
+    """For bench_memory: RSS `settle` s after the first frame; app, bare, same widgets on qasync."""
     with tempfile.TemporaryDirectory(prefix="zerogpu-bench-rss-") as temp:
-        programs = python_programs(Path(temp))
+        programs = python_programs(Path(temp), on_qasync=True)
         alternate(list(programs), runs, settle=settle)
     return programs
 

@@ -1,31 +1,25 @@
-"""Starts the window on a qasync loop and shuts it down cleanly.
+"""Shows the window, then runs it on a qasync loop and shuts it down cleanly.
 
-Order matters for a fast first paint: Qt and the window first, then
-(after the first paint) the keyring and the HTTP stack. Quitting by
-Ctrl+Q, the close button or SIGTERM all take the same path: cancel the
-request, save the drafts, close the connection pool, exit.
+Order matters for a fast first paint (ui/entry.py reads the files first):
+Qt and the window, the first paint, then the icon, the library panels,
+asyncio, the keyring and the HTTP stack. Quitting by Ctrl+Q, the close
+button or SIGTERM all take the same path: cancel the request, save the
+drafts, close the connection pool, exit.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import signal
-import socket
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QSocketNotifier, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from zerogpu_desktop import __version__
 from zerogpu_desktop.assets import resource_path
-from zerogpu_desktop.overrides import RunOverrides
-from zerogpu_desktop.storage import DataDirError, ensure_data_dir, resolve_data_dir
 from zerogpu_desktop.ui.controller import SendController
 from zerogpu_desktop.ui.main_window import MainWindow
 from zerogpu_desktop.ui.services import AppServices
@@ -45,79 +39,41 @@ def create_application(argv: list[str]) -> QApplication:
     app.setOrganizationName("ZeroGPU Desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("zerogpu-desktop")
-    icon = resource_path("icons/zerogpu-desktop-256.png")
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
-class SignalBridge:
-    """Turns SIGTERM/SIGINT into a normal window close on the Qt thread.
+def set_window_icon(app: QApplication) -> None:
+    """The icon shows in the title bar and task switcher; the first frame does not wait for it."""
+    from PySide6.QtGui import QIcon
 
-    Python runs signal handlers only when it gets control; Qt's C++ loop
-    may not give it for a long time. A socket written by the C-level
-    wakeup fd wakes a QSocketNotifier at once.
-    """
-
-    def __init__(self, window: MainWindow) -> None:
-        self._reader, self._writer = socket.socketpair()
-        self._reader.setblocking(False)
-        self._writer.setblocking(False)
-        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read)
-        self._notifier.activated.connect(self._drain)
-        self._window = window
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: None)
-
-    def _drain(self) -> None:
-        try:
-            while self._reader.recv(64):
-                pass
-        except (BlockingIOError, InterruptedError):
-            pass
-        self._window.close()
-
-    def close(self) -> None:
-        signal.set_wakeup_fd(self._previous_fd)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, signal.SIG_DFL)
-        self._notifier.setEnabled(False)
-        self._reader.close()
-        self._writer.close()
+    icon = resource_path("icons/zerogpu-desktop-256.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def build_window(services: AppServices, *, defer_library: bool = False) -> MainWindow:
     return MainWindow(SendController(services), defer_library=defer_library)
 
 
-class _FirstPaint(QObject):
-    """Notes when a widget has painted once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.painted = False
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint:
-            self.painted = True
-        return False
-
-
 def show_and_paint(app: QApplication, window: MainWindow, timeout: float = 1.0) -> bool:
     """Shows the window and lets Qt paint it before anything else is loaded.
 
     asyncio, qasync, logging handlers, keyring and httpx are not needed
-    for the first frame; the caller loads them after this returns.
+    for the first frame; the caller loads them after this returns. Qt paints
+    and flushes a top-level window while it delivers the window's first
+    expose event, so "exposed" means "painted"; watching for paint events
+    instead would need Python to see every event of the window.
     """
-    watcher = _FirstPaint()
-    window.installEventFilter(watcher)
     window.show()
     deadline = time.monotonic() + timeout
-    while not watcher.painted and time.monotonic() < deadline:
+    while not _exposed(window) and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-    window.removeEventFilter(watcher)
-    return watcher.painted
+    return _exposed(window)
+
+
+def _exposed(window: MainWindow) -> bool:
+    handle = window.windowHandle()
+    return handle is not None and handle.isExposed()
 
 
 async def run_window(
@@ -149,8 +105,10 @@ async def run_window(
     app.setQuitOnLastWindowClosed(False)
     app.aboutToQuit.connect(on_quit)
     app.lastWindowClosed.connect(on_quit)
-    bridge = SignalBridge(window)
     from zerogpu_desktop.ui.gc_guard import GuiThreadGarbageCollector
+    from zerogpu_desktop.ui.signal_bridge import SignalBridge
+
+    bridge = SignalBridge(window)
 
     collector = GuiThreadGarbageCollector(window)
     window.show()  # already shown by run_gui; shows it when a caller did not
@@ -191,22 +149,12 @@ def _report_loop_error(reporter: CrashReporter, context: dict[str, object]) -> N
     reporter.handle(type(exc), exc, exc.__traceback__)
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    """The window's entry point; returns the process exit code."""
-    environ = os.environ
+def open_window(services: AppServices) -> int:
+    """Paints the window first, then loads what it runs on; returns the process exit code."""
     app = create_application([sys.argv[0]])
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None), environ)
-    try:
-        ensure_data_dir(data_dir)
-    except DataDirError as exc:
-        print(f"zerogpu-desktop: {exc}", file=sys.stderr)
-        return 2
-    overrides = RunOverrides.from_environment(
-        environ, base_url_flag=getattr(args, "base_url", None)
-    )
-    services = AppServices.for_data_dir(data_dir, overrides=overrides)
     window = build_window(services, defer_library=True)
     show_and_paint(app, window)
+    set_window_icon(app)
     window.attach_library()
 
     # Everything below is loaded after the window is on screen.
@@ -216,6 +164,6 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from zerogpu_desktop.ui.crash_reporting import setup_file_logging
 
-    log_path = setup_file_logging(data_dir)
+    log_path = setup_file_logging(services.data_dir)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         return runner.run(run_window(app, services, log_path, window))

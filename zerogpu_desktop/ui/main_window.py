@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -27,6 +27,8 @@ from zerogpu_desktop.storage.draft_saver import DraftSaver
 from zerogpu_desktop.ui.controller import SendController
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from zerogpu_desktop.ui.library import Library
     from zerogpu_desktop.ui.settings_dialog import SettingsDialog, SettingsSubmission
 from zerogpu_desktop.ui.error_banner import ErrorBanner

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 
@@ -17,6 +16,7 @@ class PromptEditor(QWidget):
         self, caption: str, accessible_name: str, placeholder: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self._monospace = False
         self.label = QLabel(caption, self)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName(accessible_name.replace(" ", "_").lower())
@@ -42,5 +42,10 @@ class PromptEditor(QWidget):
             self.editor.setTextCursor(cursor)
 
     def set_monospace(self, enabled: bool) -> None:
+        if enabled == self._monospace:
+            return  # the usual start: proportional already, and no font classes to load (2 ms)
+        from PySide6.QtGui import QFont, QFontDatabase
+
+        self._monospace = enabled
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont) if enabled else QFont()
         self.editor.setFont(font)

@@ -1,0 +1,63 @@
+"""The first frame loads only what it shows, in the order that keeps it fast (ui/entry.py).
+
+Each check runs in a fresh interpreter: what a module imports is only
+visible in a process that has not imported it yet.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+PROBE = textwrap.dedent(
+    """
+    import importlib, json, sys
+
+    from zerogpu_desktop.ui import entry
+
+    for name in entry.FIRST_FRAME_MODULES:
+        importlib.import_module(name)
+    before_qt = set(sys.modules)
+    import PySide6.QtWidgets  # what any PySide6 program loads
+    with_qt = set(sys.modules)
+    import zerogpu_desktop.ui.launch, zerogpu_desktop.ui.main_window
+    after = set(sys.modules)
+    sources = {}
+    for name in after - with_qt:
+        path = getattr(sys.modules[name], "__file__", None)
+        sources[name] = open(path, encoding="utf-8").read() if path else ""
+    print(json.dumps({
+        "qt_before_entry": sorted(m for m in before_qt if m.startswith(("PySide6", "shiboken6"))),
+        "loaded_by_window": sources,
+    }))
+    """
+)
+
+
+def probe() -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    figures: dict[str, object] = json.loads(result.stdout)
+    return figures
+
+
+def test_plain_python_modules_of_the_first_frame_load_before_qt() -> None:
+    """After PySide6 is imported, every new module has its source read by PySide's import hook;
+    the first frame's own plain-Python modules must already be loaded by then."""
+    figures = probe()
+    assert figures["qt_before_entry"] == []
+    loaded = figures["loaded_by_window"]
+    assert isinstance(loaded, dict)
+    ours_without_qt = sorted(name for name, source in loaded.items() if "PySide6" not in source)
+    assert ours_without_qt == [], "import these in ui/entry.py, before Qt"
+
+
+def test_the_first_frame_needs_no_event_loop_network_keyring_or_database() -> None:
+    loaded = probe()["loaded_by_window"]
+    assert isinstance(loaded, dict)
+    deferred = ("asyncio", "qasync", "httpx", "keyring", "sqlite3", "socket", "ssl")
+    assert sorted(name for name in loaded if name.split(".")[0] in deferred) == []
