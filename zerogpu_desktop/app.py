@@ -9,13 +9,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from zerogpu_desktop.cli import build_parser
+from zerogpu_desktop.cli import parse_command_line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command named in `argv` (default: sys.argv), or opens the window."""
-    parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    args = parse_command_line(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         from zerogpu_desktop.ui.entry import run_gui
 
