@@ -55,6 +55,8 @@ from tests.benchmarks.common import (
 
 GOAL_RATIO = 1.25
 BARE_SCRIPT = Path(__file__).resolve().parent / "bare_window.py"
+#: Frozen with it (bare_window.py imports it for --same-widgets).
+SAME_WIDGETS_SCRIPT = BARE_SCRIPT.with_name("same_widgets_window.py")
 FROZEN_APP = REPO_ROOT / "dist" / "zerogpu-desktop" / "zerogpu-desktop"
 APP_CODE = "import sys; from zerogpu_desktop.app import main; sys.exit(main())"
 #: The first frame of a top-level widget going to the screen (QWidgetRepaintManager::flush).
@@ -215,6 +217,7 @@ def frozen_bare_window(scratch_log: Path) -> tuple[Path | None, str]:
             return None, f"{name} is not installed"
     digest = hashlib.sha256((REPO_ROOT / "build.spec").read_bytes())
     digest.update(BARE_SCRIPT.read_bytes())
+    digest.update(SAME_WIDGETS_SCRIPT.read_bytes())
     digest.update(" ".join(versions).encode())
     folder = cache_dir() / f"frozen-bare-{digest.hexdigest()[:16]}"
     executable = folder / "dist" / "bare-window" / "bare-window"
@@ -333,7 +336,8 @@ def run(quick: bool) -> Report:
         env = base_environment(data_dir, frozen=True)
         frozen_app = Program("frozen app", [str(FROZEN_APP), "--data-dir", str(data_dir)], env)
         frozen_bare = Program("frozen bare window", [str(bare_exe)], env)
-        alternate([frozen_app, frozen_bare], frozen_runs)
+        frozen_floor = Program("frozen same widgets", [str(bare_exe), "--same-widgets"], env)
+        alternate([frozen_app, frozen_bare, frozen_floor], frozen_runs)
         frozen_figures: dict[str, object] = {
             "app_built": time.strftime(
                 "%Y-%m-%d %H:%M:%S", time.localtime(FROZEN_APP.stat().st_mtime)
@@ -343,6 +347,17 @@ def run(quick: bool) -> Report:
             startup_row("start-up (frozen): first frame", frozen_app, frozen_bare, frozen_figures)
         )
         report.figures["frozen"] = frozen_figures
+        frozen_floor_figures: dict[str, object] = {}
+        report.rows.append(
+            startup_row(
+                "start-up (frozen): PySide6's floor",
+                frozen_floor,
+                frozen_bare,
+                frozen_floor_figures,
+                judged=False,
+            )
+        )
+        report.figures["frozen_same_widgets_vs_bare"] = frozen_floor_figures
     return report
 
 
