@@ -1,6 +1,6 @@
 """The real window, started the way the app starts it, for in-process GUI benchmarks.
 
-`run_with_window(body)` starts the window as ``launch.run_gui`` does (build it, paint it,
+`run_with_window(body)` starts the window as ``launch.open_window`` does (build it, paint it,
 attach the library, then ``launch.run_window`` on a qasync loop: crash reporter, GC guard,
 keyring load, network warm-up, history open), waits START_SETTLE_S while timing the loop
 (`startup_stalls`), and runs ``await body(window)`` next to the app on the same loop. Then
@@ -178,7 +178,7 @@ def run_with_window(
 ) -> T:
     """Starts the app's window against `base_url`, runs `body(window)`, quits; body's result.
 
-    The window is built and shown as ``launch.run_gui`` does (first paint before the loop
+    The window is built and shown as ``launch.open_window`` does (first paint before the loop
     runs, then the rest), as far as this version of launch.py allows. `data_dir` (default:
     a new temporary folder) lets a benchmark start the window on a prepared history.
     """
@@ -194,7 +194,7 @@ def run_with_window(
     result: list[T] = []
 
     def shown_window(services: Any) -> Any:
-        """The window as run_gui makes it, or None to let run_window build it."""
+        """The window as open_window makes it, or None to let run_window build it."""
         try:
             window = launch.build_window(services, defer_library=True)
             launch.show_and_paint(app, window)

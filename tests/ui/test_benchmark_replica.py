@@ -43,7 +43,7 @@ def test_replica_paints_the_same_widgets_as_the_first_frame(
         overrides=RunOverrides(base_url="http://127.0.0.1:9", project_id="p"),
     )
     controller = SendController(services)
-    app_window = MainWindow(controller, defer_library=True)  # as launch.run_gui builds it
+    app_window = MainWindow(controller, defer_library=True)  # as launch.open_window builds it
     replica = QMainWindow()
     build(replica)
     try:
