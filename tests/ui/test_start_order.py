@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 PROBE = textwrap.dedent(
     """
@@ -61,3 +62,22 @@ def test_the_first_frame_needs_no_event_loop_network_keyring_or_database() -> No
     assert isinstance(loaded, dict)
     deferred = ("asyncio", "qasync", "httpx", "keyring", "sqlite3", "socket", "ssl")
     assert sorted(name for name in loaded if name.split(".")[0] in deferred) == []
+
+
+def test_an_unusable_data_folder_is_reported_before_qt_loads(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "not-a-folder"
+    in_the_way.write_text("a file where the data folder should be", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from zerogpu_desktop.app import main\n"
+        f"status = main(['--data-dir', {str(in_the_way)!r}])\n"
+        "print('PySide6' in sys.modules)\n"
+        "sys.exit(status)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert result.stdout.strip() == "False"
+    assert str(in_the_way) in result.stderr
+    assert "Traceback" not in result.stderr
