@@ -237,15 +237,22 @@ def read_clipboard() -> str:
     return result.stdout
 
 
-def window_has_icon(window_id: str) -> bool:
-    result = subprocess.run(
-        ["xprop", "-id", window_id, "-notype", "_NET_WM_ICON"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    return result.returncode == 0 and result.stdout.startswith("_NET_WM_ICON =")
+def window_gets_icon(window_id: str, timeout: float = 5.0) -> bool:
+    """The app sets its icon right after the first frame, so it may follow the window."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = subprocess.run(
+            ["xprop", "-id", window_id, "-notype", "_NET_WM_ICON"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        if result.returncode == 0 and result.stdout.startswith("_NET_WM_ICON ="):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
 
 
 def last_logged_error(data_dir: Path) -> str:
@@ -281,7 +288,7 @@ def check_gui(smoke: Smoke) -> str:
             window = wait_for_window(WINDOW_TITLE, process, started=started, timeout=60)
         except RuntimeError as exc:
             raise SmokeCheckError(f"window: {exc}") from exc
-        if not window_has_icon(window.id):
+        if not window_gets_icon(window.id):
             raise SmokeCheckError(
                 "window: no window icon set (resources/ not found in the bundle?)"
             )
