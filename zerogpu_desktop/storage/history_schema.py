@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 
 _log = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ END;
 MIGRATIONS: tuple[str, ...] = (_CREATE_RUNS + INSERT_TRIGGER + DELETE_TRIGGER,)
 """SQL scripts; index n upgrades schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
+#: How long to retry switching a new file to WAL while another connection holds it.
+WAL_SWITCH_WAIT_SECONDS = 5.0
 
 
 def configure(conn: sqlite3.Connection) -> str:
@@ -96,10 +99,30 @@ def configure(conn: sqlite3.Connection) -> str:
     fsync it saves on every run. Some file systems (network shares) refuse WAL; SQLite then
     keeps its rollback journal, which is slower but just as safe, so that is only logged.
     """
-    mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+    mode = _switch_to_wal(conn)
     if mode.lower() != "wal":
         _log.warning("History database is in journal mode %r, not WAL", mode)
     conn.execute("PRAGMA synchronous = NORMAL")
+    return mode
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Turns WAL on (it stays on in the file) and returns the journal mode now in force.
+
+    Switching needs the file to itself, and SQLite answers "database is locked" at once
+    instead of waiting when another connection is opening the same new file (the window and
+    the history check at the first start). That moment is brief, so it is waited out here.
+    """
+    mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    deadline = time.monotonic() + WAL_SWITCH_WAIT_SECONDS
+    while mode.lower() != "wal":
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)
+        mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])  # switched by the other?
     return mode
 
 
@@ -129,6 +152,10 @@ def migrate(conn: sqlite3.Connection) -> str | None:
         except sqlite3.Error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            # Two connections opening a new file at once (the window and the history
+            # check): both saw the old version, and the other one migrated first.
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) >= target:
+                continue
             raise
         _log.info("History database migrated to schema %d", target)
     return None

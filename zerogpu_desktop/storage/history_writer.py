@@ -56,20 +56,24 @@ class HistoryWriter:
                     return
                 assert isinstance(item, tuple)
                 record, future = item
-                if not future.set_running_or_notify_cancel():
-                    continue
+                # A cancelled future only means nobody waits for the id any more (the app
+                # is quitting): the run is written all the same.
+                waited_for = future.set_running_or_notify_cancel()
                 if store is None and open_error is None:
                     try:
                         store = HistoryStore(self.data_dir)
                     except HistoryError as exc:
                         open_error = exc
-                if store is None:
-                    future.set_exception(open_error or HistoryError("The history is closed."))
-                    continue
                 try:
-                    future.set_result(store.record(record))
+                    if store is None:
+                        raise open_error or HistoryError("The history is closed.")
+                    run_id = store.record(record)
                 except HistoryError as exc:
-                    future.set_exception(exc)
+                    if waited_for:
+                        future.set_exception(exc)
+                    continue
+                if waited_for:
+                    future.set_result(run_id)
         finally:
             if store is not None:
                 store.close()
