@@ -12,7 +12,6 @@ import importlib
 from collections.abc import Callable
 
 from zerogpu_desktop import __version__
-from zerogpu_desktop.exit_codes import EXIT_CODE_HELP
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -138,6 +137,8 @@ def parse_command_line(argv: list[str]) -> argparse.Namespace:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; with no subcommand the window opens."""
+    from zerogpu_desktop.exit_codes import EXIT_CODE_HELP
+
     parser = argparse.ArgumentParser(
         prog="zerogpu-desktop",
         description="ZeroGPU Desktop: prompt the ZeroGPU Responses API. "

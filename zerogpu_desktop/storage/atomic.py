@@ -11,9 +11,11 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 _log = logging.getLogger(__name__)
 
@@ -141,6 +143,8 @@ def load_json_or_quarantine(
 
 def _quarantine(path: Path, label: str, reason: str, now: datetime | None) -> LoadResult:
     """Move ``path`` to a free ``<name>.corrupt-<timestamp>`` name and describe what happened."""
+    from datetime import datetime  # only a damaged file needs it
+
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = _free_name(path.with_name(f"{path.name}.corrupt-{stamp}"))
     try:
