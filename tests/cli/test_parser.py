@@ -15,7 +15,9 @@ from zerogpu_desktop.cli import build_parser, parse_command_line
         [],
         ["--data-dir", "/tmp/x"],
         ["--data-dir=/tmp/x", "--base-url", "http://127.0.0.1:1"],
-        ["--data", "/tmp/x"],  # argparse's abbreviations work on both paths
+        ["--data", "/tmp/x"],  # an abbreviation: taken by the whole parser
+        ["--data-dir", "/a", "--data-dir", "/b"],  # the last one wins on both paths
+        ["--data-dir=", "--base-url=http://127.0.0.1:1"],
         ["--data-dir", "send"],  # a folder named like a command is still a folder
     ],
 )
@@ -47,6 +49,7 @@ def test_commands_go_to_the_whole_parser(argv: list[str]) -> None:
         (["--no-such-option"], "unrecognized arguments: --no-such-option"),
         (["--data-dir"], "expected one argument"),
         (["sned"], "invalid choice: 'sned'"),
+        (["--=x"], "zerogpu-desktop: error:"),
     ],
 )
 def test_help_version_and_mistakes_get_the_whole_parsers_answer(

@@ -92,4 +92,5 @@ def test_a_new_history_opened_by_three_connections_at_once_works_for_all(tmp_pat
             thread.start()
         for thread in threads:
             thread.join(30)
+            assert not thread.is_alive(), "opening the history hung"
     assert failures == []

@@ -1,7 +1,8 @@
-"""The first frame loads only what it shows, in the order that keeps it fast (ui/entry.py).
+"""The first frame's modules load in the order that keeps it fast (ui/entry.py).
 
 Each check runs in a fresh interpreter: what a module imports is only
-visible in a process that has not imported it yet.
+visible in a process that has not imported it yet. The checks see the
+imports of the window's modules, not those made while the window is built.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ PROBE = textwrap.dedent(
     after = set(sys.modules)
     sources = {}
     for name in after - with_qt:
-        path = getattr(sys.modules[name], "__file__", None)
-        sources[name] = open(path, encoding="utf-8").read() if path else ""
+        path = getattr(sys.modules[name], "__file__", None) or ""
+        sources[name] = open(path, encoding="utf-8").read() if path.endswith(".py") else ""
     print(json.dumps({
         "qt_before_entry": sorted(m for m in before_qt if m.startswith(("PySide6", "shiboken6"))),
         "loaded_by_window": sources,

@@ -86,8 +86,10 @@ END;
 MIGRATIONS: tuple[str, ...] = (_CREATE_RUNS + INSERT_TRIGGER + DELETE_TRIGGER,)
 """SQL scripts; index n upgrades schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
-#: How long to retry switching a new file to WAL while another connection holds it.
+#: How long to retry switching a new file to WAL while another connection holds it, and
+#: how long each try may wait.
 WAL_SWITCH_WAIT_SECONDS = 5.0
+WAL_SWITCH_STEP_MS = 20
 
 
 def configure(conn: sqlite3.Connection) -> str:
@@ -109,25 +111,58 @@ def configure(conn: sqlite3.Connection) -> str:
 def _switch_to_wal(conn: sqlite3.Connection) -> str:
     """Turns WAL on (it stays on in the file) and returns the journal mode now in force.
 
-    Switching needs the file to itself, and SQLite answers "database is locked" at once
-    instead of waiting when another connection is opening the same new file (the window and
-    the history check at the first start). That moment is brief, so it is waited out here.
+    Switching needs the file to itself. While another connection is opening the same new
+    file (the window and the history check at the first start), SQLite may answer
+    "database is locked" without using the busy timeout, or only after all of it. That
+    moment is brief, so it is waited out here in short steps, within one overall bound.
     """
-    mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    mode = _journal_mode(conn)
+    if mode.lower() == "wal":
+        return mode
+    busy_timeout_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
     deadline = time.monotonic() + WAL_SWITCH_WAIT_SECONDS
-    while mode.lower() != "wal":
-        try:
-            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-        time.sleep(0.01)
-        mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])  # switched by the other?
-    return mode
+    conn.execute(f"PRAGMA busy_timeout = {WAL_SWITCH_STEP_MS}")
+    try:
+        while True:
+            try:
+                return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            mode = _journal_mode(conn)
+            if mode.lower() == "wal":  # the other connection switched it
+                return mode
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+
+
+def _journal_mode(conn: sqlite3.Connection) -> str:
+    return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _statements(script: str) -> list[str]:
+    """The script's statements one by one (``executescript`` would commit the transaction)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {pending.strip()[:60]}")
+    return statements
 
 
 def migrate(conn: sqlite3.Connection) -> str | None:
     """Bring the schema to SCHEMA_VERSION; ``conn`` must be in autocommit mode.
+
+    Each step re-reads the version after taking the write lock: another connection may
+    have migrated the same file meanwhile (the window and the history check open a new
+    file together at the first start), and a step must never run twice.
 
     Returns:
         A sentence for the user when the file comes from a newer version of the app (it is
@@ -136,7 +171,7 @@ def migrate(conn: sqlite3.Connection) -> str | None:
     Raises:
         sqlite3.Error: A migration failed; it was rolled back.
     """
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    version = _schema_version(conn)
     if version > SCHEMA_VERSION:
         _log.warning("History schema %d is newer than %d", version, SCHEMA_VERSION)
         return (
@@ -144,18 +179,18 @@ def migrate(conn: sqlite3.Connection) -> str | None:
             "is, but details that version added are not shown."
         )
     for target in range(version + 1, SCHEMA_VERSION + 1):
-        script = MIGRATIONS[target - 1]
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {target};\nCOMMIT;"
-            )
-        except sqlite3.Error:
+            if _schema_version(conn) >= target:
+                conn.execute("COMMIT")
+                continue
+            for statement in _statements(MIGRATIONS[target - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
+        except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            # Two connections opening a new file at once (the window and the history
-            # check): both saw the old version, and the other one migrated first.
-            if int(conn.execute("PRAGMA user_version").fetchone()[0]) >= target:
-                continue
             raise
         _log.info("History database migrated to schema %d", target)
     return None

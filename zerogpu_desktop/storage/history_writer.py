@@ -8,6 +8,7 @@ connection reads) on one daemon thread, and hands back futures.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from concurrent.futures import Future
@@ -17,6 +18,7 @@ from zerogpu_desktop.storage.history import HistoryStore
 from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
 
 _STOP = object()
+_log = logging.getLogger(__name__)
 
 
 class HistoryWriter:
@@ -61,7 +63,9 @@ class HistoryWriter:
                 waited_for = future.set_running_or_notify_cancel()
                 if store is None and open_error is None:
                     try:
-                        store = HistoryStore(self.data_dir)
+                        # Unchecked: the window has just opened (and checked) the file, and a
+                        # full quick_check here could outlast the wait for this thread at quit.
+                        store = HistoryStore(self.data_dir, check=False)
                     except HistoryError as exc:
                         open_error = exc
                 try:
@@ -71,6 +75,8 @@ class HistoryWriter:
                 except HistoryError as exc:
                     if waited_for:
                         future.set_exception(exc)
+                    else:
+                        _log.warning("A run could not be saved to the history: %s", exc)
                     continue
                 if waited_for:
                     future.set_result(run_id)

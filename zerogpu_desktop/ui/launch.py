@@ -111,7 +111,7 @@ async def run_window(
     bridge = SignalBridge(window)
 
     collector = GuiThreadGarbageCollector(window)
-    window.show()  # already shown by run_gui; shows it when a caller did not
+    window.show()  # already shown by open_window; shows it when a caller did not
     # The keyring is read after the first paint, off the GUI thread; the history is
     # opened (and checked) once the window is idle.
     QTimer.singleShot(0, lambda: controller.spawn(controller.load_key()))
