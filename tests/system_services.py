@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: The password of the throwaway login keyring the suite unlocks.
 KEYRING_PASSWORD = b"zerogpu-desktop-tests"
@@ -37,13 +37,7 @@ class SystemServices:
 
     def stop(self) -> None:
         for process in reversed(self.processes):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=3)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=3)
+            stop_process(process, timeout=3)
         for name, value in self.saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -51,6 +45,18 @@ class SystemServices:
                 os.environ[name] = value
         for folder in self.temp_dirs:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 5.0) -> None:
+    """SIGTERM, then SIGKILL after `timeout` s, and reap; nothing if it has ended already."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
 
 
 def start_xvfb(services: SystemServices) -> bool:

@@ -49,9 +49,10 @@ from tests.benchmarks.common import (
     module_main,
     progress,
     read_rss_bytes,
-    stop_process,
     verdict,
 )
+from tests.packaging.frozen_env import run_pyinstaller
+from tests.system_services import stop_process
 
 GOAL_RATIO = 1.25
 BARE_SCRIPT = Path(__file__).resolve().parent / "bare_window.py"
@@ -225,40 +226,35 @@ def frozen_bare_window(scratch_log: Path) -> tuple[Path | None, str]:
         return executable, f"cached in {folder}"
     progress("freezing the bare window with build.spec (once; cached)")
     folder.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "PyInstaller",
-        "--noconfirm",
-        "--distpath",
-        str(folder / "dist"),
-        "--workpath",
-        str(folder / "build"),
-        str(REPO_ROOT / "build.spec"),
-    ]
-    env = dict(os.environ, ZEROGPU_FREEZE_BASELINE=str(BARE_SCRIPT))
-    with scratch_log.open("w", encoding="utf-8") as log:
-        result = subprocess.run(
-            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False
-        )
-    if result.returncode != 0 or not executable.is_file():
-        return None, f"building the frozen bare window failed (pyinstaller {result.returncode})"
+    returncode = run_pyinstaller(
+        folder / "dist",
+        folder / "build",
+        scratch_log,
+        {"ZEROGPU_FREEZE_BASELINE": str(BARE_SCRIPT)},
+    )
+    if returncode != 0 or not executable.is_file():
+        return None, f"building the frozen bare window failed (pyinstaller {returncode})"
     return executable, f"built into {folder}"
 
 
-def startup_row(
+def add_startup_row(
+    report: Report,
+    key: str,
     what: str,
     app: Program,
     bare: Program,
-    figures: dict[str, object],
     *,
     judged: bool = True,
     settled: bool = False,
-) -> Row:
+    figures: dict[str, object] | None = None,
+) -> None:
     """App vs baseline: the median of the per-round ratios; judged against GOAL_RATIO or info.
 
+    Adds the row to `report`, and its figures (plus any given) under ``report.figures[key]``.
     `settled` compares the ends of start-up painting instead of the first frames.
     """
+    figures = dict(figures or {})
+    report.figures[key] = figures
     ratios = pair_ratios(app, bare, settled=settled)
     ratio = statistics.median(ratios)
     app_s, bare_s = (app.settled, bare.settled) if settled else (app.seconds, bare.seconds)
@@ -275,13 +271,15 @@ def startup_row(
             "rounds": len(ratios),
         }
     )
-    return Row(
-        what,
-        f"{app.name} {app_median * 1000:.0f} ms",
-        f"{bare.name} {bare_median * 1000:.0f} ms",
-        f"{ratio:.2f}x (median of {len(ratios)})",
-        f"<= {GOAL_RATIO}x" if judged else "(information)",
-        verdict(ratio <= GOAL_RATIO) if judged else "info",
+    report.rows.append(
+        Row(
+            what,
+            f"{app.name} {app_median * 1000:.0f} ms",
+            f"{bare.name} {bare_median * 1000:.0f} ms",
+            f"{ratio:.2f}x (median of {len(ratios)})",
+            f"<= {GOAL_RATIO}x" if judged else "(information)",
+            verdict(ratio <= GOAL_RATIO) if judged else "info",
+        )
     )
 
 
@@ -294,31 +292,22 @@ def run(quick: bool) -> Report:
         progress(f"start-up (python): {runs} alternating rounds")
         app, bare, floor = python_programs(scratch)
         alternate([app, bare, floor], runs)
-        python_figures: dict[str, object] = {}
-        report.rows.append(startup_row("start-up: first frame", app, bare, python_figures))
-        report.figures["python"] = python_figures
-        floor_figures: dict[str, object] = {}
-        report.rows.append(
-            startup_row("start-up: PySide6's floor", floor, bare, floor_figures, judged=False)
+        add_startup_row(report, "python", "start-up: first frame", app, bare)
+        add_startup_row(
+            report, "same_widgets_vs_bare", "start-up: PySide6's floor", floor, bare, judged=False
         )
-        report.figures["same_widgets_vs_bare"] = floor_figures
-        own_figures: dict[str, object] = {}
-        report.rows.append(
-            startup_row("start-up: the app's own code", app, floor, own_figures, judged=False)
+        add_startup_row(
+            report, "app_vs_same_widgets", "start-up: the app's own code", app, floor, judged=False
         )
-        report.figures["app_vs_same_widgets"] = own_figures
-        settled_figures: dict[str, object] = {}
-        report.rows.append(
-            startup_row(
-                "start-up: all panels painted",
-                app,
-                bare,
-                settled_figures,
-                judged=False,
-                settled=True,
-            )
+        add_startup_row(
+            report,
+            "python_settled",
+            "start-up: all panels painted",
+            app,
+            bare,
+            judged=False,
+            settled=True,
         )
-        report.figures["python_settled"] = settled_figures
         if not FROZEN_APP.is_file():
             report.rows.append(
                 Row("start-up (frozen)", "-", "-", f"{FROZEN_APP} not built", "", "skip")
@@ -338,26 +327,23 @@ def run(quick: bool) -> Report:
         frozen_bare = Program("frozen bare window", [str(bare_exe)], env)
         frozen_floor = Program("frozen same widgets", [str(bare_exe), "--same-widgets"], env)
         alternate([frozen_app, frozen_bare, frozen_floor], frozen_runs)
-        frozen_figures: dict[str, object] = {
-            "app_built": time.strftime(
-                "%Y-%m-%d %H:%M:%S", time.localtime(FROZEN_APP.stat().st_mtime)
-            )
-        }
-        report.rows.append(
-            startup_row("start-up (frozen): first frame", frozen_app, frozen_bare, frozen_figures)
+        built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(FROZEN_APP.stat().st_mtime))
+        add_startup_row(
+            report,
+            "frozen",
+            "start-up (frozen): first frame",
+            frozen_app,
+            frozen_bare,
+            figures={"app_built": built},
         )
-        report.figures["frozen"] = frozen_figures
-        frozen_floor_figures: dict[str, object] = {}
-        report.rows.append(
-            startup_row(
-                "start-up (frozen): PySide6's floor",
-                frozen_floor,
-                frozen_bare,
-                frozen_floor_figures,
-                judged=False,
-            )
+        add_startup_row(
+            report,
+            "frozen_same_widgets_vs_bare",
+            "start-up (frozen): PySide6's floor",
+            frozen_floor,
+            frozen_bare,
+            judged=False,
         )
-        report.figures["frozen_same_widgets_vs_bare"] = frozen_floor_figures
     return report
 
 

@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.system_services import stop_process
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 #: run_all sets this once its Xvfb runs, so each module uses that display instead of its own.
@@ -224,17 +226,6 @@ def bench_server() -> Iterator[str]:
         yield line.split("listening on ", 1)[1].split()[0]
     finally:
         stop_process(process)
-
-
-def stop_process(process: subprocess.Popen[Any]) -> None:
-    """SIGTERM, then SIGKILL after 5 s, and reap."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 # -- module entry point -------------------------------------------------------------------

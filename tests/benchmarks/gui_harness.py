@@ -196,12 +196,9 @@ def run_with_window(
     def shown_window(services: Any) -> Any:
         """The window as open_window makes it, or None to let run_window build it."""
         try:
-            window = launch.build_window(services, defer_library=True)
-            launch.show_and_paint(app, window)
-            window.attach_library()
+            return launch.show_window(app, services)
         except (AttributeError, TypeError):  # another launch.py: run_window builds it
             return None
-        return window
 
     async def main(services: Any, window: Any) -> None:
         app_task = asyncio.ensure_future(launch.run_window(app, services, None, window))

@@ -32,11 +32,11 @@ from tests.packaging.frozen_env import (
     REPO_ROOT,
     frozen_environment,
     require_tools,
+    run_pyinstaller,
     start_display,
-    stop_process,
     wait_for_window,
 )
-from tests.system_services import SystemServices, start_secret_service
+from tests.system_services import SystemServices, start_secret_service, stop_process
 
 SIZE_LIMIT = 1.15
 APP_TITLE = "^ZeroGPU Desktop$"
@@ -64,30 +64,11 @@ class Build:
 
 def pyinstaller(distpath: Path, workpath: Path, log: Path, extra_env: dict[str, str]) -> None:
     """Runs `pyinstaller --noconfirm build.spec`; exits with its log on failure."""
-    command = [
-        sys.executable,
-        "-m",
-        "PyInstaller",
-        "--noconfirm",
-        "--distpath",
-        str(distpath),
-        "--workpath",
-        str(workpath),
-        str(REPO_ROOT / "build.spec"),
-    ]
     started = time.monotonic()
-    with log.open("w", encoding="utf-8") as output:
-        result = subprocess.run(
-            command,
-            cwd=REPO_ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=dict(os.environ, **extra_env),
-            check=False,
-        )
-    if result.returncode != 0:
+    returncode = run_pyinstaller(distpath, workpath, log, extra_env)
+    if returncode != 0:
         print(log.read_text(encoding="utf-8")[-5000:], file=sys.stderr)
-        raise SystemExit(f"build_and_measure: pyinstaller failed ({result.returncode}), log {log}")
+        raise SystemExit(f"build_and_measure: pyinstaller failed ({returncode}), log {log}")
     print(f"  built in {time.monotonic() - started:.0f} s (log: {log})")
 
 

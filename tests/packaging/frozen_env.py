@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -136,16 +137,28 @@ def wait_for_window(
     raise RuntimeError(f"no window {title_regex!r} within {timeout:.0f} s")
 
 
-def stop_process(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
-    """Terminates `process` (a SIGTERM, then a kill after 5 s) if it is still running."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
+def run_pyinstaller(distpath: Path, workpath: Path, log: Path, extra_env: Mapping[str, str]) -> int:
+    """Runs `pyinstaller --noconfirm build.spec` with its output in `log`; its exit code."""
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--distpath",
+        str(distpath),
+        "--workpath",
+        str(workpath),
+        str(REPO_ROOT / "build.spec"),
+    ]
+    with log.open("w", encoding="utf-8") as output:
+        return subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **extra_env},
+            check=False,
+        ).returncode
 
 
 def start_display(services: SystemServices, attempts: int = 3) -> bool:

@@ -38,11 +38,10 @@ from tests.packaging.frozen_env import (
     read_version,
     require_tools,
     start_display,
-    stop_process,
     unexpected_lines,
     wait_for_window,
 )
-from tests.system_services import SystemServices, start_secret_service
+from tests.system_services import SystemServices, start_secret_service, stop_process
 
 API_KEY = "zg-smoke-key-5b0c"
 PROJECT_ID = "smoke-project"

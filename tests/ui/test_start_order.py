@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 PROBE = textwrap.dedent(
     """
     import importlib, json, sys
@@ -38,7 +40,9 @@ PROBE = textwrap.dedent(
 )
 
 
+@pytest.fixture(scope="module")
 def probe() -> dict[str, object]:
+    """What one fresh interpreter loaded, before and with the window's modules."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=False
     )
@@ -47,10 +51,10 @@ def probe() -> dict[str, object]:
     return figures
 
 
-def test_plain_python_modules_of_the_first_frame_load_before_qt() -> None:
+def test_plain_python_modules_of_the_first_frame_load_before_qt(probe: dict[str, object]) -> None:
     """After PySide6 is imported, every new module has its source read by PySide's import hook;
     the first frame's own plain-Python modules must already be loaded by then."""
-    figures = probe()
+    figures = probe
     assert figures["qt_before_entry"] == []
     loaded = figures["loaded_by_window"]
     assert isinstance(loaded, dict)
@@ -58,8 +62,10 @@ def test_plain_python_modules_of_the_first_frame_load_before_qt() -> None:
     assert ours_without_qt == [], "import these in ui/entry.py, before Qt"
 
 
-def test_the_first_frame_needs_no_event_loop_network_keyring_or_database() -> None:
-    loaded = probe()["loaded_by_window"]
+def test_the_first_frame_needs_no_event_loop_network_keyring_or_database(
+    probe: dict[str, object],
+) -> None:
+    loaded = probe["loaded_by_window"]
     assert isinstance(loaded, dict)
     deferred = ("asyncio", "qasync", "httpx", "keyring", "sqlite3", "socket", "ssl")
     assert sorted(name for name in loaded if name.split(".")[0] in deferred) == []

@@ -46,11 +46,7 @@ class KeyLoadResult:
         return self.source is KeySource.KEYRING
 
     def __repr__(self) -> str:
-        return (
-            f"KeyLoadResult(has_key={self.key is not None}, source={self.source.value!r}, "
-            f"backend_name={self.backend_name!r}, issue={_issue(self.issue)}, "
-            f"problem={self.problem!r})"
-        )
+        return _describe(self, f"has_key={self.key is not None}, source={self.source.value!r}")
 
     __str__ = __repr__
 
@@ -75,11 +71,7 @@ class KeySaveResult:
     detail: str | None = None
 
     def __repr__(self) -> str:
-        return (
-            f"KeySaveResult(stored_in_keyring={self.stored_in_keyring}, "
-            f"backend_name={self.backend_name!r}, issue={_issue(self.issue)}, "
-            f"problem={self.problem!r})"
-        )
+        return _describe(self, f"stored_in_keyring={self.stored_in_keyring}")
 
     __str__ = __repr__
 
@@ -104,14 +96,15 @@ class KeyDeleteResult:
     detail: str | None = None
 
     def __repr__(self) -> str:
-        return (
-            f"KeyDeleteResult(removed_from_keyring={self.removed_from_keyring}, "
-            f"backend_name={self.backend_name!r}, issue={_issue(self.issue)}, "
-            f"problem={self.problem!r})"
-        )
+        return _describe(self, f"removed_from_keyring={self.removed_from_keyring}")
 
     __str__ = __repr__
 
 
-def _issue(issue: KeyringIssue | None) -> str:
-    return "None" if issue is None else issue.name
+def _describe(result: KeyLoadResult | KeySaveResult | KeyDeleteResult, first: str) -> str:
+    """The fields every result shows after its own `first` ones; never the key or `detail`."""
+    issue = "None" if result.issue is None else result.issue.name
+    return (
+        f"{type(result).__name__}({first}, backend_name={result.backend_name!r}, "
+        f"issue={issue}, problem={result.problem!r})"
+    )

@@ -149,13 +149,19 @@ def _report_loop_error(reporter: CrashReporter, context: dict[str, object]) -> N
     reporter.handle(type(exc), exc, exc.__traceback__)
 
 
-def open_window(services: AppServices) -> int:
-    """Paints the window first, then loads what it runs on; returns the process exit code."""
-    app = create_application([sys.argv[0]])
+def show_window(app: QApplication, services: AppServices) -> MainWindow:
+    """The window as the app opens it: painted first, then its icon and library panels."""
     window = build_window(services, defer_library=True)
     show_and_paint(app, window)
     set_window_icon(app)
     window.attach_library()
+    return window
+
+
+def open_window(services: AppServices) -> int:
+    """Paints the window first, then loads what it runs on; returns the process exit code."""
+    app = create_application([sys.argv[0]])
+    window = show_window(app, services)
 
     # Everything below is loaded after the window is on screen.
     import asyncio
