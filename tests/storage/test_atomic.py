@@ -122,13 +122,15 @@ def test_quarantine_never_overwrites_an_earlier_one(tmp_path: Path) -> None:
     assert (tmp_path / f"{base}-3").read_text(encoding="utf-8") == "broken 2"
 
 
-def test_unreadable_path_is_moved_aside_too(tmp_path: Path) -> None:
+def test_unreadable_path_is_left_where_it_is(tmp_path: Path) -> None:
     (tmp_path / "settings.json").mkdir()  # a folder where the file should be
     (tmp_path / "settings.json" / "inside.txt").write_text("keep me", encoding="utf-8")
 
     result = load_json_or_quarantine(tmp_path / "settings.json", now=STAMP)
 
-    assert result.quarantined_to is not None
-    assert (result.quarantined_to / "inside.txt").read_text(encoding="utf-8") == "keep me"
+    assert result.quarantined_to is None
+    assert result.left_in_place
+    assert (tmp_path / "settings.json" / "inside.txt").read_text(encoding="utf-8") == "keep me"
+    assert _names(tmp_path) == {"settings.json"}
     assert result.problem is not None
-    assert "could not be read" in result.problem
+    assert "could not be read (it is a folder, not a regular file)" in result.problem

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import pickle
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -115,3 +119,59 @@ def test_read_only_folder_says_not_writable(tmp_path: Path) -> None:
             ensure_data_dir(target)
     finally:
         target.chmod(0o700)
+
+
+def _raise(exc: OSError) -> Callable[..., NoReturn]:
+    def fail(*args: object, **kwargs: object) -> NoReturn:
+        raise exc
+
+    return fail
+
+
+def test_a_read_only_folder_gives_the_system_reason_in_str_and_strerror(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root can write anywhere, so the read-only file system is simulated."""
+    monkeypatch.setattr(
+        "tempfile.TemporaryFile",
+        _raise(OSError(errno.EROFS, "Read-only file system")),
+    )
+
+    with pytest.raises(DataDirError) as caught:
+        ensure_data_dir(tmp_path)
+
+    error = caught.value
+    sentence = (
+        f"The data folder {tmp_path} cannot be used: it is not writable (Read-only file system)"
+    )
+    assert error.strerror == sentence
+    assert str(error) == f"{sentence}. {error.fix}"
+    assert "--data-dir" in error.fix
+    assert error.errno == errno.EROFS
+    assert error.reason == "it is not writable (Read-only file system)"
+    assert error.filename is None
+
+
+def test_no_permission_to_create_gives_the_system_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "new"
+    monkeypatch.setattr(Path, "mkdir", _raise(PermissionError(errno.EACCES, "Permission denied")))
+
+    with pytest.raises(DataDirError) as caught:
+        ensure_data_dir(target)
+
+    assert caught.value.reason == "you have no permission to create it (Permission denied)"
+    assert caught.value.errno == errno.EACCES
+    assert caught.value.strerror is not None
+    assert "(Permission denied)" in caught.value.strerror
+
+
+def test_the_error_survives_pickling(tmp_path: Path) -> None:
+    original = DataDirError(tmp_path, "it is not writable (Disk quota exceeded)", errno=122)
+
+    copy = pickle.loads(pickle.dumps(original))
+
+    assert str(copy) == str(original)
+    assert copy.errno == 122
+    assert copy.path == tmp_path

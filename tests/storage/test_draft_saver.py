@@ -54,3 +54,35 @@ def test_a_failed_save_is_reported(tmp_path: Path) -> None:
     assert saver.last_error is not None
     assert saver.last_error.startswith("Draft not saved")
     saver.stop()
+
+
+def test_a_draft_that_cannot_be_encoded_is_told_and_the_next_one_is_saved(
+    tmp_path: Path,
+) -> None:
+    store = DraftStore(tmp_path)
+    saver = DraftSaver(store)
+
+    saver.submit(Draft("m", "", "lone \ud800 surrogate"))
+    assert saver.flush(5)
+    failed_with = saver.last_error
+    saver.submit(Draft("m", "", "fine"))
+    assert saver.flush(5)
+    saver.stop()
+
+    assert failed_with == "Draft not saved: it holds characters that cannot be stored."
+    assert saver.last_error is None
+    assert DraftStore(tmp_path).load().user_prompt == "fine"
+
+
+def test_a_draft_file_that_cannot_be_read_is_not_written_over(tmp_path: Path) -> None:
+    (tmp_path / "draft.json").mkdir()
+    saver = DraftSaver(DraftStore(tmp_path))
+
+    written = saver.save_now(Draft("m", "", "text"))
+    saver.stop()
+
+    assert not written
+    assert saver.last_error is not None
+    assert saver.last_error.startswith("Draft not saved: The draft file ")
+    assert saver.last_error.endswith("then try again.")
+    assert (tmp_path / "draft.json").is_dir()

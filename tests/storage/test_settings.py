@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from zerogpu_desktop.storage import MAX_MODELS, ModelEntry, Settings, SettingsStore
+from zerogpu_desktop.storage import (
+    MAX_MODELS,
+    MAX_RESPONSE_MB_LIMIT,
+    ModelEntry,
+    Settings,
+    SettingsStore,
+)
 
 
 def _write(data_dir: Path, data: Any) -> None:
@@ -30,6 +36,7 @@ def test_round_trip(tmp_path: Path) -> None:
         connect_timeout=2.5,
         read_timeout=60.0,
         max_retries=0,
+        max_response_mb=3,
         models=(ModelEntry("a", 8192), ModelEntry("b")),
         last_model="a",
         markdown_output=False,
@@ -189,3 +196,32 @@ def test_saved_file_holds_exactly_the_known_fields(tmp_path: Path) -> None:
 
     expected = {field.name for field in dataclasses.fields(Settings)} | {"version"}
     assert set(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (1, 1),
+        (MAX_RESPONSE_MB_LIMIT, MAX_RESPONSE_MB_LIMIT),
+        (0, 16),
+        (MAX_RESPONSE_MB_LIMIT + 1, 16),
+        (-4, 16),
+        (2.5, 16),
+        ("32", 16),
+        (True, 16),
+    ],
+)
+def test_response_size_cap_is_read_within_its_range(
+    tmp_path: Path, stored: object, expected: int
+) -> None:
+    _write(tmp_path, {"version": 1, "max_response_mb": stored})
+
+    assert SettingsStore(tmp_path).load().max_response_mb == expected
+
+
+def test_response_size_cap_is_saved(tmp_path: Path) -> None:
+    SettingsStore(tmp_path).save(Settings(max_response_mb=64))
+
+    data = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
+
+    assert data["max_response_mb"] == 64

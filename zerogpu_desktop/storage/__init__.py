@@ -6,9 +6,11 @@ move broken files aside instead of deleting them.
 
 from zerogpu_desktop.storage.atomic import (
     LoadResult,
+    UnreadableFileKeptError,
     atomic_write_json,
     atomic_write_text,
     load_json_or_quarantine,
+    save_json,
 )
 from zerogpu_desktop.storage.datadir import (
     DATA_DIR_ENV,
@@ -17,9 +19,11 @@ from zerogpu_desktop.storage.datadir import (
     resolve_data_dir,
 )
 from zerogpu_desktop.storage.drafts import Draft, DraftStore
+from zerogpu_desktop.storage.local_files import MAX_LOCAL_FILE_BYTES
 from zerogpu_desktop.storage.settings import (
     DEFAULT_BASE_URL,
     MAX_MODELS,
+    MAX_RESPONSE_MB_LIMIT,
     ModelEntry,
     Settings,
     SettingsStore,
@@ -29,7 +33,9 @@ from zerogpu_desktop.storage.ui_state import UiStateStore
 __all__ = [
     "DATA_DIR_ENV",
     "DEFAULT_BASE_URL",
+    "MAX_LOCAL_FILE_BYTES",
     "MAX_MODELS",
+    "MAX_RESPONSE_MB_LIMIT",
     "DataDirError",
     "Draft",
     "DraftStore",
@@ -38,9 +44,11 @@ __all__ = [
     "Settings",
     "SettingsStore",
     "UiStateStore",
+    "UnreadableFileKeptError",
     "atomic_write_json",
     "atomic_write_text",
     "ensure_data_dir",
     "load_json_or_quarantine",
     "resolve_data_dir",
+    "save_json",
 ]

@@ -1,7 +1,8 @@
 """Write files so a crash never leaves half a file, and set aside files that do not parse.
 
-Every store in this package goes through here, so "the old file survives a failed save" and
-"a broken file is kept, never deleted" are guaranteed in one place.
+Every store in this package goes through here, so "the old file survives a failed save",
+"a broken file is kept, never deleted" and "a file that could not be read is never written
+over" are guaranteed in one place.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from zerogpu_desktop.storage.local_files import (
+    FileContentError,
+    check_readable,
+    os_reason,
+    parse_json,
+    read_capped,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -94,51 +103,114 @@ class LoadResult:
     """What reading a JSON file produced, and what the user should be told about it.
 
     Attributes:
-        data: The top-level JSON object, or None when the file is missing or was set aside.
+        data: The top-level JSON object, or None when the file is missing, was set aside or
+            could not be read.
         quarantined_to: Where a broken file was moved, or None.
         problem: One human sentence for the UI to show once, or None when all is well.
             A missing file is not a problem: it is every first start.
+        left_in_place: The file exists but could not be read, so it was not touched (and
+            ``save_json`` will refuse to write over it while that lasts).
     """
 
     data: dict[str, Any] | None
     quarantined_to: Path | None = None
     problem: str | None = None
+    left_in_place: bool = False
+
+
+class UnreadableFileKeptError(OSError):
+    """A save was refused because the file it would replace could not be read.
+
+    Whatever that file holds is unknown (a permission problem, a disk error, a folder in its
+    place), so replacing it could destroy the user's data; the save fails instead and the
+    file stays exactly as it is. ``strerror`` is the sentence without its final full stop,
+    so code that prints ``strerror`` of any ``OSError`` reads naturally.
+
+    Attributes:
+        path: The file that was left alone.
+    """
+
+    def __init__(self, path: Path, label: str, cause: OSError) -> None:
+        super().__init__(cause.errno, "")
+        self.path = path
+        self.strerror = (
+            f"{label} {path} could not be read ({os_reason(cause)}), so it was not "
+            "overwritten; make it readable or move it away, then try again"
+        )
+
+    def __str__(self) -> str:
+        return f"{self.strerror}."
+
+
+def save_json(path: Path, obj: object, *, what: str | None = None, indent: int | None = 2) -> None:
+    """Replace a store's file with ``obj``, unless the file there now cannot be read.
+
+    Stores save through here rather than ``atomic_write_json`` so that a file left in place
+    by ``load_json_or_quarantine`` (unreadable) is never replaced by defaults. The check is
+    made at each save, not remembered from the load: it also covers a save without a load,
+    and a file whose permissions were fixed meanwhile is simply written.
+
+    Raises:
+        UnreadableFileKeptError: The existing file cannot be read; nothing was written.
+        TypeError, ValueError, OSError: See ``atomic_write_json``.
+    """
+    try:
+        check_readable(path)
+    except OSError as exc:
+        raise UnreadableFileKeptError(path, _label(path, what), exc) from exc
+    atomic_write_json(path, obj, indent=indent)
 
 
 def load_json_or_quarantine(
     path: Path, *, what: str | None = None, now: datetime | None = None
 ) -> LoadResult:
-    """Read a JSON object from ``path``; move the file aside if it is unreadable or not one.
+    """Read a JSON object from ``path``; move the file aside if its content is not one.
 
     Only a top-level object counts as valid because every file the app writes is an object
-    with a ``"version"`` key. The broken file is renamed, never deleted, so whatever the user
-    (or a crashed older version) wrote can still be recovered by hand.
+    with a ``"version"`` key. A broken file (too large, not UTF-8, not JSON whatever the
+    parser raised, not an object) is renamed, never deleted, so whatever the user (or a
+    crashed older version) wrote can still be recovered by hand. A file that cannot be read
+    at all (no permission, an I/O error, a folder or FIFO in its place) is left where it is:
+    moving it would not help, and it may hold good data once the reason is fixed.
 
     Args:
-        path: The file to read.
+        path: The file to read (at most ``MAX_LOCAL_FILE_BYTES``).
         what: How to name the file in the problem sentence, e.g. "settings"; defaults to the
             file name.
         now: The time used in the quarantine name; injectable for tests.
 
     Returns:
-        A LoadResult; it never raises for a bad or missing file.
+        A LoadResult; it never raises for a bad, unreadable or missing file.
     """
-    label = f"The {what} file" if what else f"The file {path.name}"
+    label = _label(path, what)
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path)
     except FileNotFoundError:
         return LoadResult(data=None)
     except OSError as exc:
-        return _quarantine(path, label, f"could not be read ({exc.strerror or exc})", now)
+        _log.warning("%s could not be read: %s", label, os_reason(exc))
+        return LoadResult(
+            data=None,
+            left_in_place=True,
+            problem=(
+                f"{label} could not be read ({os_reason(exc)}), so the app started without "
+                f"it; {path} was left untouched, and the app will not write over it until it "
+                "can be read: fix it or move it away."
+            ),
+        )
+    except FileContentError as exc:
+        return _quarantine(path, label, exc.reason, now)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return _quarantine(path, label, "is not UTF-8 text", now)
-    except json.JSONDecodeError as exc:
-        return _quarantine(path, label, f"is not valid JSON ({exc.msg} at line {exc.lineno})", now)
+        data = parse_json(raw)
+    except FileContentError as exc:
+        return _quarantine(path, label, exc.reason, now)
     if not isinstance(data, dict):
         return _quarantine(path, label, f"holds a JSON {_json_type(data)}, not an object", now)
     return LoadResult(data=data)
+
+
+def _label(path: Path, what: str | None) -> str:
+    return f"The {what} file" if what else f"The file {path.name}"
 
 
 def _quarantine(path: Path, label: str, reason: str, now: datetime | None) -> LoadResult:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zerogpu_desktop.api.tokens import TokenCalibration
-from zerogpu_desktop.storage.atomic import atomic_write_json, load_json_or_quarantine
+from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
 
 CALIBRATION_FILE_NAME = "calibration.json"
 CALIBRATION_VERSION = 1
@@ -31,6 +31,8 @@ class CalibrationStore:
         return TokenCalibration.from_json(result.data.get("models"))
 
     def save(self, calibration: TokenCalibration) -> None:
-        atomic_write_json(
-            self.path, {"version": CALIBRATION_VERSION, "models": calibration.to_json()}
+        save_json(
+            self.path,
+            {"version": CALIBRATION_VERSION, "models": calibration.to_json()},
+            what="token calibration",
         )

@@ -11,11 +11,17 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from zerogpu_desktop.safe_text import replace_surrogates
+
 
 def read_str(data: Mapping[str, Any], name: str, default: str) -> str:
-    """Return ``data[name]`` if it is a string, else ``default``."""
+    """Return ``data[name]`` if it is a string, else ``default``.
+
+    Lone surrogates (JSON allows ``"\\ud800"``) become U+FFFD: kept as they are, the value
+    could never be written back, printed or sent.
+    """
     value = data.get(name)
-    return value if isinstance(value, str) else default
+    return replace_surrogates(value) if isinstance(value, str) else default
 
 
 def read_bool(data: Mapping[str, Any], name: str, default: bool) -> bool:

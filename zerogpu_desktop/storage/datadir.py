@@ -23,17 +23,30 @@ class DataDirError(OSError):
     """The data folder cannot be used; the message is ready to show to a person.
 
     It subclasses ``OSError`` so code that already guards file access catches it, while the
-    message names the folder and the reason instead of a bare errno.
+    message names the folder and the reason instead of a bare errno. Code that shows any
+    ``OSError`` through its ``strerror`` gets the sentence too: ``strerror`` is the sentence
+    without its final full stop (a bare ``OSError(message)`` has ``strerror`` None, which
+    showed as "System error: DataDirError."), and ``errno`` is the system's code when there
+    was one. ``filename`` stays None so the folder is not named twice.
 
     Attributes:
         path: The folder that was rejected.
-        reason: A short phrase saying why, e.g. "it is a file, not a folder".
+        reason: A short phrase saying why, e.g. "it is not writable (Permission denied)".
+        fix: What to do about it, as a sentence.
     """
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, *, errno: int | None = None) -> None:
+        super().__init__(errno, "")
         self.path = path
         self.reason = reason
-        super().__init__(f"The data folder {path} cannot be used: {reason}. {_HOW_TO_MOVE}")
+        self.fix = _HOW_TO_MOVE
+        self.strerror = f"The data folder {path} cannot be used: {reason}"
+
+    def __str__(self) -> str:
+        return f"{self.strerror}. {self.fix}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.reason), {"errno": self.errno})
 
 
 def resolve_data_dir(
@@ -106,11 +119,13 @@ def ensure_data_dir(path: Path) -> Path:
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:
-        raise DataDirError(path, _blocking_file_reason(path)) from exc
+        raise DataDirError(path, _blocking_file_reason(path), errno=exc.errno) from exc
     except PermissionError as exc:
-        raise DataDirError(path, "you have no permission to create it") from exc
+        reason = f"you have no permission to create it ({_describe(exc)})"
+        raise DataDirError(path, reason, errno=exc.errno) from exc
     except OSError as exc:
-        raise DataDirError(path, f"it could not be created ({_describe(exc)})") from exc
+        reason = f"it could not be created ({_describe(exc)})"
+        raise DataDirError(path, reason, errno=exc.errno) from exc
     if created:
         # mkdir's mode is filtered by the umask; set it explicitly so it is exactly 0o700.
         with contextlib.suppress(OSError):  # e.g. file systems without POSIX modes
@@ -127,7 +142,8 @@ def _prove_writable(path: Path) -> None:
         with tempfile.TemporaryFile(dir=path, prefix=".write-test-"):
             pass
     except OSError as exc:
-        raise DataDirError(path, f"it is not writable ({_describe(exc)})") from exc
+        reason = f"it is not writable ({_describe(exc)})"
+        raise DataDirError(path, reason, errno=exc.errno) from exc
 
 
 def _blocking_file_reason(path: Path) -> str:

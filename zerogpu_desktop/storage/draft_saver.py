@@ -58,7 +58,10 @@ class DraftSaver:
             try:
                 self.store.save(draft)
             except OSError as exc:
-                self.last_error = f"Draft not saved: {exc.strerror or exc}"
+                self.last_error = f"Draft not saved: {exc.strerror or exc}."
+                return False
+            except ValueError:  # text that cannot be encoded; the thread must go on
+                self.last_error = "Draft not saved: it holds characters that cannot be stored."
                 return False
             self.last_error = None
             return True

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zerogpu_desktop.storage.atomic import atomic_write_json, load_json_or_quarantine
+from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
 from zerogpu_desktop.storage.coerce import read_str
 
 DRAFT_FILE_NAME = "draft.json"
@@ -68,11 +68,12 @@ class DraftStore:
             True if the file was written, False if it was already up to date.
 
         Raises:
-            OSError: The file could not be written; the previous draft file is intact.
+            OSError: The file could not be written, or the existing one cannot be read and
+                is kept as it is (``UnreadableFileKeptError``); the previous file is intact.
         """
         if draft == self._last_written and self.path.exists():
             return False
-        atomic_write_json(self.path, _draft_to_json(draft), indent=None)
+        save_json(self.path, _draft_to_json(draft), what="draft", indent=None)
         self._last_written = draft
         return True
 

@@ -40,9 +40,9 @@ from zerogpu_desktop.storage.history_types import (
     HistoryError,
     RunRecord,
     RunSummary,
-    preview_of,
     status_from_db,
 )
+from zerogpu_desktop.storage.history_values import row_params
 
 __all__ = ["DailyUsage", "HistoryError", "HistoryStore", "RunRecord", "RunSummary"]
 
@@ -116,11 +116,14 @@ class HistoryStore:
     def record(self, run: RunRecord) -> int:
         """Store ``run`` (its ``id`` is ignored) and return the new id.
 
+        Values SQLite cannot take are made storable first (see ``history_values``), so the
+        content of a run never keeps it out of the history.
+
         Raises:
             HistoryError: The database refused the write (locked for too long, disk full).
         """
         with self._errors("The run could not be saved to the history"):
-            cursor = self._conn.execute(_INSERT, _row_params(run))
+            cursor = self._conn.execute(_INSERT, row_params(run))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
@@ -134,7 +137,7 @@ class HistoryStore:
         with self._errors("The runs could not be saved to the history"), self._transaction():
             newest = self._conn.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0]
             self._conn.execute("DROP TRIGGER runs_ai")
-            cursor = self._conn.executemany(_INSERT, (_row_params(run) for run in runs))
+            cursor = self._conn.executemany(_INSERT, (row_params(run) for run in runs))
             self._conn.execute(
                 "INSERT INTO runs_fts (rowid, system_prompt, user_prompt, answer) "
                 "SELECT id, system_prompt, user_prompt, answer FROM runs WHERE id > ?",
@@ -237,6 +240,9 @@ class HistoryStore:
     def usage_by_day(self, days: int = 30, *, today: dt.date | None = None) -> list[DailyUsage]:
         """Runs and tokens per local calendar day and model, oldest day first.
 
+        The sums use ``total()`` (floating point) rather than ``sum()``, which fails the whole
+        query with "integer overflow" as soon as two huge counts meet; exact up to 2**53.
+
         Args:
             days: How many days to cover, counting today (1 = today only).
             today: The last day to cover; defaults to the local date. For tests.
@@ -252,15 +258,15 @@ class HistoryStore:
         until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time()).timestamp()
         sql = (
             "SELECT date(created, 'unixepoch', 'localtime') AS day, model, count(*), "
-            "coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), "
-            "coalesce(sum(coalesce(total_tokens, input_tokens + output_tokens)), 0) "
+            "total(input_tokens), total(output_tokens), "
+            "total(coalesce(total_tokens, input_tokens + output_tokens)) "
             "FROM runs WHERE created >= ? AND created < ? GROUP BY day, model "
             "ORDER BY day, model"
         )
         with self._errors("Usage could not be read from the history"):
             rows = self._conn.execute(sql, (since, until)).fetchall()
         return [
-            DailyUsage(dt.date.fromisoformat(day), model, runs, inp, out, total)
+            DailyUsage(dt.date.fromisoformat(day), model, runs, int(inp), int(out), int(total))
             for day, model, runs, inp, out, total in rows
         ]
 
@@ -306,27 +312,6 @@ class HistoryStore:
             raise
         except sqlite3.Error as exc:
             raise HistoryError(f"{action} ({exc or type(exc).__name__}).") from exc
-
-
-def _row_params(run: RunRecord) -> dict[str, Any]:
-    return {
-        "created": run.created,
-        "model": run.model,
-        "source": run.source,
-        "preset_name": run.preset_name,
-        "preview": preview_of(run.user_prompt),
-        "input_tokens": run.input_tokens,
-        "output_tokens": run.output_tokens,
-        "total_tokens": run.total_tokens,
-        "truncation_status": run.truncation_status.value if run.truncation_status else None,
-        "truncation_note": run.truncation_note,
-        "duration_seconds": run.duration_seconds,
-        "error_title": run.error_title,
-        "error_message": run.error_message,
-        "system_prompt": run.system_prompt,
-        "user_prompt": run.user_prompt,
-        "answer": run.answer,
-    }
 
 
 def _summary(row: tuple[Any, ...]) -> RunSummary:

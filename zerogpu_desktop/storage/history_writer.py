@@ -37,7 +37,11 @@ class HistoryWriter:
         self._thread.start()
 
     def submit(self, record: RunRecord) -> Future[int]:
-        """Queues `record`; the future gives its id, or raises HistoryError."""
+        """Queues `record`; the future gives its id, or raises HistoryError.
+
+        Any failure with one record (even a bug) fails only that record's future, or is
+        logged when nobody waits; the thread goes on writing the next ones.
+        """
         future: Future[int] = Future()
         self._queue.put((record, future))
         return future
@@ -66,20 +70,34 @@ class HistoryWriter:
                         # Unchecked: the window has just opened (and checked) the file, and a
                         # full quick_check here could outlast the wait for this thread at quit.
                         store = HistoryStore(self.data_dir, check=False)
-                    except HistoryError as exc:
-                        open_error = exc
+                    except Exception as exc:
+                        open_error = _as_history_error(exc, "The history could not be opened")
                 try:
                     if store is None:
                         raise open_error or HistoryError("The history is closed.")
                     run_id = store.record(record)
-                except HistoryError as exc:
+                except Exception as exc:
+                    error = _as_history_error(exc, "The run could not be saved to the history")
                     if waited_for:
-                        future.set_exception(exc)
+                        future.set_exception(error)
                     else:
-                        _log.warning("A run could not be saved to the history: %s", exc)
+                        _log.warning("A run could not be saved to the history: %s", error)
                     continue
                 if waited_for:
                     future.set_result(run_id)
         finally:
             if store is not None:
                 store.close()
+
+
+def _as_history_error(exc: Exception, action: str) -> HistoryError:
+    """``exc`` as the HistoryError waiters expect, keeping the original as its cause.
+
+    Anything else escaping here is a bug in this app, not a problem with the disk; it is
+    still reported as one sentence, and the thread goes on with the next run.
+    """
+    if isinstance(exc, HistoryError):
+        return exc
+    error = HistoryError(f"{action} because of an internal error ({type(exc).__name__}).")
+    error.__cause__ = exc
+    return error

@@ -15,10 +15,23 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from zerogpu_desktop.storage.preset_names import PresetError, clean_preset_name, name_key
-from zerogpu_desktop.storage.preset_types import Preset, PresetFormatError
+from zerogpu_desktop.safe_text import replace_surrogates, safe_for_display
+from zerogpu_desktop.storage.local_files import (
+    FileContentError,
+    os_reason,
+    parse_json,
+    read_capped,
+)
+from zerogpu_desktop.storage.preset_names import (
+    PresetError,
+    clean_preset_name,
+    name_key,
+    require_safe_name,
+)
+from zerogpu_desktop.storage.preset_types import Preset, PresetFileReadError, PresetFormatError
 
 FORMAT_ID = "zerogpu-desktop-presets"
 FORMAT_VERSION = 1
@@ -89,8 +102,33 @@ def export_presets(presets: Iterable[Preset]) -> str:
     return text + "\n"
 
 
+def read_import_file(path: Path) -> ImportBatch:
+    """Read and parse a file offered for import, with the size and file-type limits.
+
+    The file must be a regular file of at most ``MAX_LOCAL_FILE_BYTES``: ``/dev/zero`` or a
+    FIFO is refused at once instead of being read until memory runs out or forever.
+
+    Raises:
+        PresetFileReadError: The file could not be read (missing, no permission, not a
+            regular file); the message gives the system's reason.
+        PresetFormatError: The file is too large or not a presets file (see
+            ``parse_import``).
+    """
+    try:
+        content = read_capped(path)
+    except OSError as exc:
+        raise PresetFileReadError(path, os_reason(exc)) from None
+    except FileContentError as exc:
+        raise PresetFormatError(f"This is not a presets file: it {exc.reason}.") from None
+    return parse_import(content)
+
+
 def parse_import(text: str | bytes) -> ImportBatch:
     """Read presets offered for import, refusing anything that is not a presets file.
+
+    Entries whose name holds control characters or text-direction overrides are skipped
+    (each with a sentence), not cleaned: a silently changed name would no longer match what
+    the sender called it, and the rest of the file still imports.
 
     Args:
         text: The file content.
@@ -99,22 +137,17 @@ def parse_import(text: str | bytes) -> ImportBatch:
         The readable presets and a sentence per unreadable entry.
 
     Raises:
-        PresetFormatError: Not JSON, not an object, wrong ``format``, a ``version`` this app
-            cannot read, or no ``presets`` list. The message says which.
+        PresetFormatError: Not UTF-8, not JSON (however the parser failed: bad syntax, too
+            deep, a number too long), not an object, wrong ``format``, a ``version`` this
+            app cannot read, or no ``presets`` list. The message says which.
     """
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise PresetFormatError("This is not a presets file: it is not UTF-8 text.") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PresetFormatError(
-            f"This is not a presets file: it is not valid JSON ({exc.msg} at line {exc.lineno})."
-        ) from None
+        data = parse_json(text, encoding="utf-8-sig")
+    except FileContentError as exc:
+        raise PresetFormatError(f"This is not a presets file: it {exc.reason}.") from None
     check_envelope(data, strict=True)
-    presets, skipped = read_entries(data["presets"])
+    assert isinstance(data, dict)
+    presets, skipped = read_entries(data["presets"], strict_names=True)
     return ImportBatch(tuple(presets), tuple(skipped))
 
 
@@ -149,11 +182,17 @@ def check_envelope(data: object, *, strict: bool) -> None:
         raise PresetFormatError('This is not a presets file: it has no "presets" list.')
 
 
-def read_entries(items: list[Any]) -> tuple[list[Preset], list[str]]:
+def read_entries(items: list[Any], *, strict_names: bool = False) -> tuple[list[Preset], list[str]]:
     """Read every entry that is usable; describe each one that is not.
 
     Later entries whose name equals an earlier one (ignoring case) are skipped, so names
     stay unique. Unknown fields are ignored.
+
+    Args:
+        items: The ``presets`` list.
+        strict_names: Skip entries whose name holds control characters or direction
+            overrides (imports). The app's own file is read without it, so a name saved by
+            an older version still loads.
 
     Returns:
         The presets in order, and one sentence per skipped entry.
@@ -163,15 +202,15 @@ def read_entries(items: list[Any]) -> tuple[list[Preset], list[str]]:
     seen: set[str] = set()
     for number, item in enumerate(items, start=1):
         try:
-            preset = preset_from_json(item)
+            preset = preset_from_json(item, strict_name=strict_names)
         except PresetError as exc:
             skipped.append(f"Entry {number} was skipped: {exc}")
             continue
         key = name_key(preset.name)
         if key in seen:
             skipped.append(
-                f'Entry {number} was skipped: the name "{preset.name}" is already used by an '
-                "earlier entry."
+                f'Entry {number} was skipped: the name "{safe_for_display(preset.name)}" is '
+                "already used by an earlier entry."
             )
             continue
         seen.add(key)
@@ -179,12 +218,18 @@ def read_entries(items: list[Any]) -> tuple[list[Preset], list[str]]:
     return presets, skipped
 
 
-def preset_from_json(item: object) -> Preset:
+def preset_from_json(item: object, *, strict_name: bool = False) -> Preset:
     """Build a Preset from one entry.
 
     The name and the prompt texts must be right (a wrong-typed prompt is refused rather than
     replaced by an empty one, which would lose what the user wrote); the limit, the
-    remembered values and the times are hints and fall back quietly when odd.
+    remembered values and the times are hints and fall back quietly when odd. Lone
+    surrogates (valid in JSON as ``"\\ud800"``, not encodable as UTF-8) become U+FFFD in
+    every text, so the preset can be saved and printed.
+
+    Args:
+        item: One entry of the ``presets`` list.
+        strict_name: Refuse a name with control characters or direction overrides.
 
     Raises:
         PresetFormatError: The entry cannot be a preset; the message says why (in lower case,
@@ -196,14 +241,18 @@ def preset_from_json(item: object) -> Preset:
         raise PresetFormatError('its "name" is missing.')
     try:
         name = clean_preset_name(item["name"])
+        if strict_name:
+            require_safe_name(name)
     except PresetError as exc:
         raise PresetFormatError(f'its "name" is not usable. {exc}') from None
+    name = replace_surrogates(name)
+    shown = safe_for_display(name)
     texts: dict[str, str] = {}
     for label in _TEXT_FIELDS:
         value = item.get(label, "")
         if not isinstance(value, str):
-            raise PresetFormatError(f'"{name}" has a "{label}" that is not text.')
-        texts[label] = value
+            raise PresetFormatError(f'"{shown}" has a "{label}" that is not text.')
+        texts[label] = replace_surrogates(value)
     return Preset(
         name=name,
         model=texts["model"],
@@ -225,7 +274,11 @@ def _positive_int_or_none(value: object) -> int | None:
 def _string_pairs(value: object) -> dict[str, str]:
     if not isinstance(value, Mapping):
         return {}
-    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+    return {
+        replace_surrogates(k): replace_surrogates(v)
+        for k, v in value.items()
+        if isinstance(k, str) and isinstance(v, str)
+    }
 
 
 def _time_or_zero(value: object) -> float:

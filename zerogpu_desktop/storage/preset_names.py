@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Container
 
+from zerogpu_desktop.safe_text import escape_controls, has_unsafe_characters, replace_surrogates
+
 MAX_NAME_LENGTH = 200
 """Longer names cannot be shown in a menu anyway and are almost always a paste by mistake."""
 
@@ -48,6 +50,28 @@ def clean_preset_name(name: object) -> str:
     if any(char in cleaned for char in "\r\n\x00"):
         raise InvalidPresetNameError("A preset name must fit on one line.")
     return cleaned
+
+
+def require_safe_name(name: str) -> str:
+    """Return ``name`` unchanged, or refuse it if it holds characters that deceive a reader.
+
+    Control characters (an ``ESC [2J`` clears the terminal that lists presets) and bidi
+    overrides (``\\u202e`` shows "txt.exe" as "exe.txt") have no place in a name a person
+    picks from a menu. Checked where a name is chosen (save, rename, import), not where an
+    existing file is read: an older file holding such a name still loads, and the names are
+    shown escaped.
+
+    Raises:
+        InvalidPresetNameError: The name holds such a character; the message shows it
+            escaped (``\\x1b``, ``\\u202e``), never raw.
+    """
+    if has_unsafe_characters(name):
+        shown = escape_controls(replace_surrogates(name))
+        raise InvalidPresetNameError(
+            "A preset name cannot hold control characters or text-direction overrides "
+            f'("{shown}"); choose a name without them.'
+        )
+    return name
 
 
 def name_key(name: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.preset_names import PresetError, clean_preset_name
 
 
@@ -20,7 +21,7 @@ class PresetNotFoundError(PresetError, LookupError):
 
     def __init__(self, name: str) -> None:
         self.name = name
-        super().__init__(f'There is no preset named "{name}".')
+        super().__init__(f'There is no preset named "{safe_for_display(name)}".')
 
 
 class PresetExistsError(PresetError):
@@ -28,11 +29,32 @@ class PresetExistsError(PresetError):
 
     def __init__(self, name: str) -> None:
         self.name = name
-        super().__init__(f'A preset named "{name}" already exists. Choose another name.')
+        super().__init__(
+            f'A preset named "{safe_for_display(name)}" already exists. Choose another name.'
+        )
 
 
 class PresetFormatError(PresetError, ValueError):
     """Text offered for import is not a presets file this version can read."""
+
+
+class PresetFileReadError(PresetFormatError):
+    """A file offered for import could not be read at all (missing, no permission, a FIFO).
+
+    A ``PresetFormatError`` rather than an ``OSError`` on purpose: an import reads one file
+    and writes another, and callers tell the two apart by type, so an ``OSError`` out of
+    ``PresetStore.import_file`` always means the presets file could not be written.
+    ``str(exc)`` is a full sentence naming the file and the system's reason.
+
+    Attributes:
+        path: The file offered for import.
+        os_reason: The system's phrase, e.g. "Permission denied".
+    """
+
+    def __init__(self, path: object, os_reason: str) -> None:
+        self.path = path
+        self.os_reason = os_reason
+        super().__init__(f"The file {path} could not be read ({os_reason}).")
 
 
 @dataclass(frozen=True)

@@ -38,13 +38,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from zerogpu_desktop.storage.atomic import atomic_write_json, atomic_write_text
+from zerogpu_desktop.storage.atomic import atomic_write_text, save_json
 from zerogpu_desktop.storage.preset_file import read_presets_file
 from zerogpu_desktop.storage.preset_format import (
     ImportBatch,
     export_presets,
     parse_import,
     presets_document,
+    read_import_file,
 )
 from zerogpu_desktop.storage.preset_import import (
     ConflictPolicy,
@@ -57,11 +58,13 @@ from zerogpu_desktop.storage.preset_names import (
     PresetError,
     clean_preset_name,
     name_key,
+    require_safe_name,
     unique_name,
 )
 from zerogpu_desktop.storage.preset_types import (
     Preset,
     PresetExistsError,
+    PresetFileReadError,
     PresetFormatError,
     PresetNotFoundError,
 )
@@ -74,11 +77,13 @@ __all__ = [
     "Preset",
     "PresetError",
     "PresetExistsError",
+    "PresetFileReadError",
     "PresetFormatError",
     "PresetNotFoundError",
     "PresetStore",
     "export_presets",
     "parse_import",
+    "read_import_file",
 ]
 
 PRESETS_FILE_NAME = "presets.json"
@@ -130,6 +135,10 @@ class PresetStore:
     def save(self, preset: Preset, *, touch: bool = True) -> Preset:
         """Insert ``preset``, or replace the one with the same name (ignoring case).
 
+        A name with control characters or direction overrides is refused, except the exact
+        name of a preset already stored (an older file may hold one; it stays editable) and
+        a restore with ``touch=False`` (undo gives back what the store itself held).
+
         Args:
             preset: What to store.
             touch: Stamp ``updated`` with now, keep the replaced preset's ``created`` (or now
@@ -141,15 +150,18 @@ class PresetStore:
 
         Raises:
             TypeError: ``preset`` is not a ``Preset``.
+            InvalidPresetNameError: The name holds control characters or direction overrides.
             OSError: The file could not be written; the store is unchanged.
         """
         if not isinstance(preset, Preset):
             raise TypeError(f"expected Preset, got {type(preset).__name__}")
         presets = dict(self._current())
         key = name_key(preset.name)
+        existing = presets.get(key)
         if touch:
+            if existing is None or existing.name != preset.name:
+                require_safe_name(preset.name)
             now = self._clock()
-            existing = presets.get(key)
             created = existing.created if existing else (preset.created or now)
             preset = replace(preset, created=created, updated=now)
         presets[key] = preset
@@ -161,12 +173,13 @@ class PresetStore:
 
         Raises:
             PresetNotFoundError: No preset is called ``old``.
-            InvalidPresetNameError: ``new`` is not a valid name.
+            InvalidPresetNameError: ``new`` is not a valid name (or holds control characters
+                or direction overrides).
             PresetExistsError: Another preset is already called ``new``; nothing changed.
             OSError: The file could not be written.
         """
         current = self._find(old)
-        new_name = clean_preset_name(new)
+        new_name = require_safe_name(clean_preset_name(new))
         presets = dict(self._current())
         old_key, new_key = name_key(current.name), name_key(new_name)
         if new_key != old_key and new_key in presets:
@@ -280,13 +293,15 @@ class PresetStore:
         return report
 
     def import_file(self, path: Path, on_conflict: ConflictPolicy = "rename") -> ImportReport:
-        """Parse ``path`` and import it; see ``parse_import`` and ``import_presets``.
+        """Read ``path`` and import it; see ``read_import_file`` and ``import_presets``.
 
         Raises:
-            PresetFormatError: The file is not a presets file.
-            OSError: The file could not be read, or the store could not be written.
+            PresetFileReadError: ``path`` could not be read (a ``PresetFormatError``).
+            PresetFormatError: ``path`` is too large or not a presets file.
+            OSError: Only ever for writing: the presets file could not be written, and
+                nothing was imported.
         """
-        return self.import_presets(parse_import(path.read_bytes()), on_conflict)
+        return self.import_presets(read_import_file(path), on_conflict)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -318,7 +333,7 @@ class PresetStore:
         self._signature = _signature(self.path)
 
     def _write(self, presets: dict[str, Preset]) -> None:
-        atomic_write_json(self.path, presets_document(presets.values()))
+        save_json(self.path, presets_document(presets.values()), what="presets")
         self._presets = presets
         self._signature = _signature(self.path)
 

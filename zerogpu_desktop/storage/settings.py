@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from zerogpu_desktop.storage.atomic import atomic_write_json, load_json_or_quarantine
+from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
 from zerogpu_desktop.storage.coerce import (
     positive_int_or_none,
     read_bool,
@@ -29,6 +29,8 @@ MAX_MODELS = 50
 """How many recently used models are remembered; older ones fall off the end."""
 MAX_RETRIES_LIMIT = 10
 """Above this a typo (``200``) would make a failing request hang for many minutes."""
+MAX_RESPONSE_MB_LIMIT = 1024
+"""The largest reply cap a user may set: beyond 1 GiB a hostile reply could exhaust memory."""
 
 DEFAULT_BASE_URL = "https://api.zerogpu.ai"
 
@@ -59,6 +61,7 @@ class Settings:
     connect_timeout: float = 10.0
     read_timeout: float = 300.0
     max_retries: int = 2
+    max_response_mb: int = 16
     models: tuple[ModelEntry, ...] = ()
     last_model: str = ""
     markdown_output: bool = True
@@ -122,11 +125,12 @@ class SettingsStore:
 
         Raises:
             TypeError: ``settings`` is not a ``Settings`` (a dict could smuggle in a key).
-            OSError: The file could not be written.
+            OSError: The file could not be written, or could not be read at load and was
+                left untouched (``UnreadableFileKeptError``).
         """
         if not isinstance(settings, Settings):
             raise TypeError(f"expected Settings, got {type(settings).__name__}")
-        atomic_write_json(self.path, settings_to_json(settings))
+        save_json(self.path, settings_to_json(settings), what="settings")
 
 
 def settings_to_json(settings: Settings) -> dict[str, Any]:
@@ -138,6 +142,7 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
         "connect_timeout": settings.connect_timeout,
         "read_timeout": settings.read_timeout,
         "max_retries": settings.max_retries,
+        "max_response_mb": settings.max_response_mb,
         "models": [{"id": m.id, "input_token_limit": m.input_token_limit} for m in settings.models],
         "last_model": settings.last_model,
         "markdown_output": settings.markdown_output,
@@ -159,6 +164,9 @@ def settings_from_json(data: dict[str, Any]) -> Settings:
         read_timeout=read_positive_float(data, "read_timeout", default.read_timeout),
         max_retries=read_int_in_range(
             data, "max_retries", default.max_retries, low=0, high=MAX_RETRIES_LIMIT
+        ),
+        max_response_mb=read_int_in_range(
+            data, "max_response_mb", default.max_response_mb, low=1, high=MAX_RESPONSE_MB_LIMIT
         ),
         models=_models_from_json(data.get("models")),
         last_model=read_str(data, "last_model", default.last_model).strip(),

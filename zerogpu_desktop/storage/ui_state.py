@@ -12,7 +12,7 @@ import base64
 import binascii
 from pathlib import Path
 
-from zerogpu_desktop.storage.atomic import atomic_write_json, load_json_or_quarantine
+from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
 
 UI_STATE_FILE_NAME = "ui_state.json"
 UI_STATE_VERSION = 1
@@ -60,9 +60,14 @@ class UiStateStore:
         """Write all values atomically.
 
         Raises:
-            OSError: The file could not be written; the previous file is intact.
+            OSError: The file could not be written, or the existing one cannot be read and
+                is kept as it is (``UnreadableFileKeptError``); the previous file is intact.
         """
-        atomic_write_json(self.path, {"version": UI_STATE_VERSION, "values": self._loaded()})
+        save_json(
+            self.path,
+            {"version": UI_STATE_VERSION, "values": self._loaded()},
+            what="window layout",
+        )
 
     def _loaded(self) -> dict[str, str]:
         if self._values is None:
