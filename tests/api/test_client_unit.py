@@ -59,6 +59,19 @@ def send(client: ZeroGPUClient, text: str = "hi") -> object:
     return asyncio.run(go())
 
 
+def streamed(response: httpx.Response) -> httpx.Response:
+    """A fresh copy whose body is still to be read, as from a real connection.
+
+    `httpx.Response(content=...)` reads its body at once, and the client reads only the
+    raw stream (to bound its size), so each request gets its own unread copy.
+    """
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(response.content),
+    )
+
+
 def sequence(*responses: httpx.Response | Exception) -> tuple[Handler, list[httpx.Request]]:
     seen: list[httpx.Request] = []
     items = list(responses)
@@ -68,7 +81,7 @@ def sequence(*responses: httpx.Response | Exception) -> tuple[Handler, list[http
         item = items.pop(0) if len(items) > 1 else items[0]
         if isinstance(item, Exception):
             raise item
-        return item
+        return streamed(item) if item.is_stream_consumed else item
 
     return handler, seen
 

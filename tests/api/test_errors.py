@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import quote, quote_plus
+
 import pytest
 
 from zerogpu_desktop.api import (
@@ -16,7 +19,7 @@ from zerogpu_desktop.api import (
     UnprocessableEntityError,
     ZeroGPUError,
 )
-from zerogpu_desktop.api.errors import status_error_from_response
+from zerogpu_desktop.api.errors import format_mebibytes, status_error_from_response
 
 
 @pytest.mark.parametrize(
@@ -52,9 +55,16 @@ def test_context_length_code_wins_over_status() -> None:
 
 
 def test_html_gateway_page_gives_its_title() -> None:
-    page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>x</h1></body></html>"
+    page = b"<html><head><title>Upstream down</title></head><body><h1>x</h1></body></html>"
     error = status_error_from_response(502, page, content_type="text/html")
-    assert error.message == "HTTP 502 Bad Gateway: 502 Bad Gateway"
+    assert error.message == "HTTP 502 Bad Gateway: Upstream down"
+
+
+@pytest.mark.parametrize("title", ["502 Bad Gateway", "Bad Gateway", "HTTP 502", "502"])
+def test_a_title_that_only_repeats_the_status_is_not_repeated(title: str) -> None:
+    page = f"<html><head><title>{title}</title></head></html>".encode()
+    error = status_error_from_response(502, page, content_type="text/html")
+    assert error.message == "HTTP 502 Bad Gateway"
 
 
 @pytest.mark.parametrize("body", [b"", b"   ", b"\n"])
@@ -91,3 +101,59 @@ def test_retry_after_is_kept() -> None:
     error = status_error_from_response(429, b"{}", retry_after=3.0)
     assert isinstance(error, RateLimitError)
     assert error.retry_after == 3.0
+
+
+KEY = "zg-live+key/abcdefghijklmnop"
+
+
+@pytest.mark.parametrize("start", range(150, 200, 7))
+def test_a_key_across_the_excerpt_cut_leaves_no_piece(start: int) -> None:
+    body = ("x" * start + KEY + " tail " * 40).encode()
+    error = status_error_from_response(500, body, content_type="text/plain", secrets=(KEY,))
+    for length in range(8, len(KEY) + 1):
+        assert KEY[:length] not in error.message
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [quote(KEY, safe=""), quote_plus(KEY, safe=""), KEY[:12], quote(KEY, safe="")[:10]],
+)
+def test_encoded_and_cut_echoes_of_the_key_are_scrubbed(echo: str) -> None:
+    body = json.dumps({"error": {"message": f"bad key {echo} given"}}).encode()
+    error = status_error_from_response(401, body, secrets=(KEY,))
+    assert echo not in error.message
+    assert error.message == "HTTP 401 Unauthorized: bad key [REDACTED] given"
+
+
+def test_a_long_json_message_is_redacted_then_cut() -> None:
+    body = json.dumps({"error": {"message": "y" * 195 + KEY}}).encode()
+    error = status_error_from_response(400, body, secrets=(KEY,))
+    assert KEY[:8] not in error.message
+    assert len(error.message) < 260
+
+
+def test_control_characters_and_surrogates_are_escaped_in_messages() -> None:
+    body = json.dumps({"error": {"message": "a\x1b[2Jb\u202ec\ud800d"}}).encode()
+    error = status_error_from_response(400, body, reason_phrase="Bad\x1b]0;x\x07")
+    assert "\x1b" not in error.message
+    assert "\ud800" not in error.message
+    assert "\u202e" not in error.message
+    assert "a\\x1b[2Jb\\u202ec\ufffdd" in error.message
+
+
+def test_an_error_body_nested_too_deep_is_quoted_not_raised() -> None:
+    error = status_error_from_response(500, b"[" * 50_000 + b"]" * 50_000)
+    assert error.message.startswith("HTTP 500 Internal Server Error: [[[")
+
+
+def test_an_unreadable_body_says_so() -> None:
+    error = status_error_from_response(502, b"", unreadable=True)
+    assert error.message == "HTTP 502 Bad Gateway (the server's reply could not be read)"
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(16 * 2**20, "16 MiB"), (1024 * 2**20, "1024 MiB"), (2**19, "0.5 MiB"), (1000, "1,000 bytes")],
+)
+def test_a_size_limit_reads_in_mebibytes(size: int, shown: str) -> None:
+    assert format_mebibytes(size) == shown

@@ -100,3 +100,51 @@ def test_total_tokens_is_derived_when_absent() -> None:
 def test_bodies_that_cannot_be_answers_are_invalid(data: object, words: str) -> None:
     with pytest.raises(InvalidResponseError, match=words):
         parse_response(data)
+
+
+@pytest.mark.parametrize(
+    ("usage", "words"),
+    [
+        ({"input_tokens": float("nan"), "output_tokens": 3}, "input_tokens is not a number"),
+        ({"input_tokens": float("inf"), "output_tokens": 3}, "input_tokens is absurdly large"),
+        ({"input_tokens": 10**30, "output_tokens": 3}, "input_tokens is absurdly large"),
+        ({"input_tokens": 10**5000, "output_tokens": 3}, "input_tokens is absurdly large"),
+        ({"input_tokens": 3, "output_tokens": -1}, "output_tokens is negative"),
+        ({"input_tokens": 3, "output_tokens": 2.5}, "output_tokens is not a whole number"),
+        ({"input_tokens": True, "output_tokens": 3}, "input_tokens is not a number"),
+        ({"input_tokens": 3, "output_tokens": 3, "total_tokens": 10**13}, "total_tokens is"),
+        ([1, 2], "usage is not an object"),
+    ],
+)
+def test_counts_that_cannot_be_right_are_unknown_with_a_reason(usage: object, words: str) -> None:
+    response = parse_response({"output": [], "usage": usage})
+    assert response.usage is None
+    assert response.usage_problem is not None
+    assert response.usage_problem.startswith(
+        f"the server reported token counts that cannot be right: {words}"
+    )
+
+
+def test_usage_simply_absent_has_no_problem() -> None:
+    assert parse_response({"output": []}).usage_problem is None
+    assert parse_response({"output": [], "usage": {"input_tokens": 1}}).usage_problem is None
+
+
+@pytest.mark.parametrize(
+    "created", [-1, float("nan"), float("inf"), 10**30, 1e300, 253_402_300_800, "1710000000", True]
+)
+def test_a_created_time_no_date_can_show_is_none(created: object) -> None:
+    assert parse_response({"output": [], "created": created}).created is None
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    response = parse_response(
+        {
+            "id": "r\ud800",
+            "model": "m\udfff",
+            "output": [
+                {"type": "message", "content": [{"type": "output_text", "text": "a\ud83d"}]}
+            ],
+        }
+    )
+    assert (response.id, response.model, response.text) == ("r\ufffd", "m\ufffd", "a\ufffd")

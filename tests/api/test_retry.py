@@ -6,7 +6,12 @@ import email.utils
 
 import pytest
 
-from zerogpu_desktop.api.retry import RetryPolicy, is_retryable_status, parse_retry_after
+from zerogpu_desktop.api.retry import (
+    LONGEST_RETRY_AFTER,
+    RetryPolicy,
+    is_retryable_status,
+    parse_retry_after,
+)
 
 
 @pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504, 599])
@@ -29,9 +34,25 @@ def test_retry_after_seconds_and_http_date() -> None:
     assert parse_retry_after({"retry-after": date}, now=lambda: 1_000_000.0) == 30.0
 
 
-@pytest.mark.parametrize("value", ["soon", "-3", ""])
+@pytest.mark.parametrize("value", ["soon", "-3", "", "nan", "NaN", "-inf"])
 def test_nonsense_retry_after_is_ignored(value: str) -> None:
     assert parse_retry_after({"retry-after": value}) is None
+    assert parse_retry_after({"retry-after-ms": value}) is None
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"retry-after": "inf"},
+        {"retry-after": "1e300"},
+        {"retry-after": "1e999"},
+        {"retry-after-ms": "Infinity"},
+        {"retry-after-ms": "1e999"},
+        {"retry-after": "Fri, 31 Dec 9999 23:59:59 GMT"},
+    ],
+)
+def test_an_absurd_wait_is_capped_at_a_day_never_infinite(headers: dict[str, str]) -> None:
+    assert parse_retry_after(headers) == LONGEST_RETRY_AFTER == 86_400.0
 
 
 def test_backoff_doubles_caps_and_jitters_down() -> None:

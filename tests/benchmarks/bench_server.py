@@ -19,15 +19,13 @@ from __future__ import annotations
 import argparse
 import functools
 import re
-import signal
 import sys
-import threading
-from types import FrameType
 
 from tests.fakeserver import FakeServer, Scenario, huge_markdown
 from tests.fakeserver.contract import ResponsesRequest
 from tests.fakeserver.handler import HttpServer
 from tests.fakeserver.replies import Delayed, Reply, json_reply, message_item, response_object
+from tests.serve_forever import serve_until_stopped
 
 _MODEL = re.compile(r"bench-(?:text-(?P<size>\d+)|slow-(?P<delay_ms>\d+)-(?P<slow_size>\d+))")
 
@@ -62,10 +60,6 @@ class BenchScenario(Scenario):
         return reply
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     # socketserver listens with a backlog of 5; 50 clients connecting at once would see
     # dropped handshakes and resets. A real server's backlog is in the hundreds.
@@ -74,18 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     args = parser.parse_args(argv)
     server = FakeServer(None, None, port=args.port, scenario=BenchScenario())
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        server.start()
-        print(f"bench server listening on {server.base_url}", flush=True)
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, signal.SIG_IGN)
-        server.stop()
-    return 0
+    return serve_until_stopped(server, lambda url: f"bench server listening on {url}")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,7 @@ SIGTERM.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
-from types import FrameType
 
 from tests.fakeserver.names import (
     MODEL_PREFIX,
@@ -22,6 +19,7 @@ from tests.fakeserver.names import (
     scenario_by_name,
 )
 from tests.fakeserver.server import FakeServer
+from tests.serve_forever import serve_until_stopped
 
 
 def _epilog() -> str:
@@ -58,11 +56,6 @@ def _log(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """Turn SIGTERM into the same clean stop as Ctrl+C."""
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv``, serve until interrupted; returns the exit status."""
     parser = build_parser()
@@ -79,25 +72,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     except (UnknownScenarioError, ValueError) as exc:
         parser.error(str(exc))
-    signal.signal(signal.SIGTERM, _interrupt)
-    # Everything from here on is inside the try: a parent that reads the
-    # "listening" line and signals at once must still get a clean stop.
-    try:
-        try:
-            server.start()
-        except OSError as exc:
-            print(f"cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-            return 1
-        key = "any key" if args.api_key is None else f"key {args.api_key!r}"
-        project = "any project" if args.project_id is None else f"project {args.project_id!r}"
-        print(f"ZeroGPU fake server listening on {server.base_url} ({key}, {project})", flush=True)
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):  # a second signal must not cut stop()
-            signal.signal(signum, signal.SIG_IGN)
-        server.stop()
+    key = "any key" if args.api_key is None else f"key {args.api_key!r}"
+    project = "any project" if args.project_id is None else f"project {args.project_id!r}"
+    status = serve_until_stopped(
+        server,
+        lambda url: f"ZeroGPU fake server listening on {url} ({key}, {project})",
+    )
+    if status:
+        return status
     _log("ZeroGPU fake server stopped")
     return 0
 

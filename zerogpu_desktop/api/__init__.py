@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from zerogpu_desktop.api.body import DEFAULT_MAX_RESPONSE_BYTES
     from zerogpu_desktop.api.client import (
         DEFAULT_BASE_URL,
         DEFAULT_TIMEOUT,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         RequestRefusedError,
+        ResponseTooLargeError,
         ServerError,
         UnprocessableEntityError,
         ZeroGPUError,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 #: httpx) until a name is used, so the window can paint first.
 _HOMES = {
     "DEFAULT_BASE_URL": "client",
+    "DEFAULT_MAX_RESPONSE_BYTES": "body",
     "DEFAULT_TIMEOUT": "client",
     "RetryNotice": "client",
     "ZeroGPUClient": "client",
@@ -63,6 +66,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "APIConnectionError",
     "APIStatusError",
@@ -78,6 +82,7 @@ __all__ = [
     "RateLimitError",
     "RequestRefusedError",
     "Response",
+    "ResponseTooLargeError",
     "RetryNotice",
     "RetryPolicy",
     "ServerError",

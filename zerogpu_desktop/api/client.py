@@ -4,42 +4,63 @@ One `httpx.AsyncClient` is kept per event loop (an AsyncClient's
 connections belong to the loop that opened them). Every failure becomes
 a `ZeroGPUError` subclass with a readable message; transient ones are
 retried. Cancelling the awaiting task aborts the HTTP request at once:
-httpx closes the connection when its read is cancelled.
+the reply's stream is closed, and with it the connection.
+
+Every attempt is bounded twice: in time by a deadline from connect to the
+last byte, and in size by a cap on the decoded body (see `api.body`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
-import socket
-import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import urlsplit
 
 import httpx
 
 from zerogpu_desktop import __version__
+from zerogpu_desktop.api.body import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    read_body,
+    read_error_body,
+)
 from zerogpu_desktop.api.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
-    InsecureTransportError,
     InvalidResponseError,
     RequestRefusedError,
+    status_error_from_data,
     status_error_from_response,
 )
+from zerogpu_desktop.api.failures import (
+    describe_deadline,
+    describe_request_error,
+    describe_timeout,
+    describe_transport_error,
+)
+from zerogpu_desktop.api.json_limits import JSONLimitError, load_json
 from zerogpu_desktop.api.models import Message, Response, parse_response, request_body
-from zerogpu_desktop.api.redaction import redact, register_secret
+from zerogpu_desktop.api.redaction import register_secret
 from zerogpu_desktop.api.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from zerogpu_desktop.api.tls import shared_ssl_context
+from zerogpu_desktop.api.transport import new_http_client, validate_base_url
+from zerogpu_desktop.safe_text import safe_for_display
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "RetryNotice", "ZeroGPUClient"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_TIMEOUT",
+    "RetryNotice",
+    "ZeroGPUClient",
+    "validate_base_url",
+]
 
 log = logging.getLogger(__name__)
 
@@ -58,62 +79,47 @@ class RetryNotice:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    """One attempt's reply, its body already read within the bounds."""
+
+    status_code: int
+    reason_phrase: str
+    headers: httpx.Headers
+    body: bytes
+    body_readable: bool = True
+
+
 def _is_header_token(value: str) -> bool:
     """Visible ASCII only (0x21-0x7e): what a key or a UUID can be, and a header can carry."""
     return all("!" <= char <= "~" for char in value)
 
 
-def _exception_chain(exc: BaseException) -> list[BaseException]:
-    """The exception and everything it was raised from, to find the OS-level cause."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen and len(seen) < 10:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
-        ".localhost"
-    ):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def validate_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
-    """Returns the base URL without a trailing slash, or raises RequestRefusedError.
-
-    Plain http is allowed only to loopback (the key would otherwise
-    travel in clear text) unless the caller explicitly allows it.
-    """
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RequestRefusedError(
-            f"The base URL must start with https:// and name a host (got {base_url!r})."
-        )
-    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
-        raise InsecureTransportError(
-            f"Refusing to send the API key over plain http to {parts.hostname}: "
-            "use https://, or allow insecure http explicitly."
-        )
-    return base_url.strip().rstrip("/")
+def _content_length(headers: httpx.Headers) -> int | None:
+    raw = headers.get("content-length", "")
+    return int(raw) if raw.isdigit() and len(raw) < 20 else None
 
 
 class ZeroGPUClient:
     """An async client for the ZeroGPU Responses API.
 
+    Each attempt must be over within `timeout.read` seconds from connect to the last
+    byte of the reply (httpx alone bounds each read, so a server trickling a byte at a
+    time would never be cut); the connect phase keeps its own `timeout.connect`. A
+    timed-out attempt is retried like any timeout, so the worst case is
+    `(max_retries + 1) × timeout.read` plus the back-off between attempts.
+
     Args:
         api_key: the user's key; sent only in the `x-api-key` header.
         project_id: the user's project UUID.
         base_url: scheme and host, e.g. "https://api.zerogpu.ai".
-        timeout: seconds, or an `httpx.Timeout` for per-phase limits.
+        timeout: seconds, or an `httpx.Timeout` for per-phase limits; `read` is the
+            deadline of each attempt.
         max_retries: retries of transient failures (see `RetryPolicy`).
         retry_policy: overrides `max_retries` with a full policy.
-        allow_insecure_http: permit plain http to a non-loopback host.
+        max_response_bytes: the largest decoded reply accepted; a larger one fails
+            the run as `ResponseTooLargeError` instead of filling memory.
+        allow_insecure_http: permit plain http to a non-loopback host (tests only).
         transport: an httpx transport (tests pass a MockTransport).
         on_retry: called before each retry wait.
     """
@@ -127,6 +133,7 @@ class ZeroGPUClient:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         allow_insecure_http: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
@@ -149,11 +156,14 @@ class ZeroGPUClient:
                 "The project ID contains spaces, line breaks or characters that are not plain "
                 "ASCII. Copy it again from your ZeroGPU dashboard."
             )
+        if max_response_bytes < 1:
+            raise RequestRefusedError("The largest reply accepted must be at least one byte.")
         self._api_key = api_key
         self.project_id = project_id
         self.base_url = validate_base_url(base_url, allow_insecure_http=allow_insecure_http)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self.max_response_bytes = max_response_bytes
         self.on_retry = on_retry
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
@@ -189,12 +199,12 @@ class ZeroGPUClient:
         if self._http is None or self._http_loop is not loop or self._http.is_closed:
             # The old client's connections belong to a loop that may be gone;
             # dropping it is all that can safely be done from here.
-            self._http = httpx.AsyncClient(
+            self._http = new_http_client(
+                self.base_url,
                 timeout=self.timeout,
-                transport=self._transport,
                 verify=shared_ssl_context(),
                 headers={"user-agent": f"zerogpu-desktop/{__version__} httpx/{httpx.__version__}"},
-                follow_redirects=False,
+                transport=self._transport,
             )
             self._http_loop = loop
         return self._http
@@ -205,6 +215,7 @@ class ZeroGPUClient:
             "x-project-id": self.project_id,
             "content-type": "application/json",
             "accept": "application/json",
+            "accept-encoding": ACCEPT_ENCODING,
         }
 
     async def create_response(
@@ -217,10 +228,13 @@ class ZeroGPUClient:
         """Sends `messages` to `model` and returns the answer.
 
         Raises:
-            RequestRefusedError: empty model or input (nothing was sent).
+            RequestRefusedError: empty model or input, or an unusable proxy setting
+                (nothing was sent).
             APIStatusError: the server answered with an error status.
-            APIConnectionError: the server could not be reached.
-            InvalidResponseError: a 2xx reply that is not an answer.
+            APIConnectionError: the server could not be reached; `APITimeoutError`
+                when an attempt ran past its deadline.
+            InvalidResponseError: a 2xx reply that is not an answer, or is larger
+                than `max_response_bytes` (`ResponseTooLargeError`).
         """
         model = model.strip()
         if not model:
@@ -234,11 +248,12 @@ class ZeroGPUClient:
         body = json.dumps(request_body(model, message_list), ensure_ascii=False).encode("utf-8")
         http = self._client_for_running_loop()
         url = self.base_url + _RESPONSES_PATH
+        timeout = self.timeout if request_timeout is None else httpx.Timeout(request_timeout)
         retries_done = 0
         while True:
             started = time.monotonic()
             try:
-                reply = await self._post_once(http, url, body, request_timeout)
+                reply = await self._attempt(http, url, body, timeout)
             except APIConnectionError as exc:
                 wait = self.retry_policy.wait_before_retry(retries_done, None)
                 if wait is None:
@@ -266,85 +281,79 @@ class ZeroGPUClient:
                 self.on_retry(RetryNotice(retries_done, wait, reason))
             await asyncio.sleep(wait)
 
-    async def _post_once(
-        self,
-        http: httpx.AsyncClient,
-        url: str,
-        body: bytes,
-        request_timeout: float | httpx.Timeout | None,
-    ) -> httpx.Response:
-        extra: dict[str, Any] = {} if request_timeout is None else {"timeout": request_timeout}
+    async def _attempt(
+        self, http: httpx.AsyncClient, url: str, body: bytes, limits: httpx.Timeout
+    ) -> _Reply:
+        """One POST, its reply read within `limits.read` (the deadline) and the size bounds."""
+        request = http.build_request(
+            "POST", url, content=body, headers=self._headers(), timeout=limits
+        )
+        headers_arrived = False
         try:
-            return await http.post(url, content=body, headers=self._headers(), **extra)
+            async with asyncio.timeout(limits.read):
+                reply = await http.send(request, stream=True)
+                headers_arrived = True
+                try:
+                    return await self._read_reply(reply)
+                finally:
+                    await reply.aclose()
+        except TimeoutError:
+            raise APITimeoutError(
+                describe_deadline(self.base_url, limits, headers_arrived=headers_arrived)
+            ) from None
         except httpx.TimeoutException as exc:
-            raise APITimeoutError(self._describe_timeout(exc)) from None
-        except httpx.DecodingError:
-            raise InvalidResponseError(
-                "The server's reply could not be decoded (its content-encoding is broken)."
+            raise APITimeoutError(
+                describe_timeout(exc, self.base_url, limits, headers_arrived=headers_arrived)
             ) from None
         except httpx.TransportError as exc:
-            raise APIConnectionError(self._describe_transport_error(exc)) from None
-        except httpx.RequestError as exc:  # e.g. too many redirects: anything else on the way
-            detail = redact(str(exc).strip(), (self._api_key,))
             raise APIConnectionError(
-                f"The request failed ({detail or type(exc).__name__})."
+                describe_transport_error(exc, self.base_url, (self._api_key,))
             ) from None
+        except httpx.RequestError as exc:  # e.g. too many redirects: anything else on the way
+            raise APIConnectionError(describe_request_error(exc, (self._api_key,))) from None
 
-    def _describe_timeout(self, exc: httpx.TimeoutException) -> str:
-        host = urlsplit(self.base_url).netloc
-        if isinstance(exc, httpx.ConnectTimeout):
-            return f"Could not connect to {host} within {self.timeout.connect:g} s."
-        if isinstance(exc, httpx.ReadTimeout):
-            return f"{host} sent no answer within {self.timeout.read:g} s."
-        if isinstance(exc, httpx.WriteTimeout):
-            return f"Sending the request to {host} took longer than {self.timeout.write:g} s."
-        return f"Timed out waiting for {host}."
+    async def _read_reply(self, reply: httpx.Response) -> _Reply:
+        encoding = reply.headers.get("content-encoding", "")
+        if 200 <= reply.status_code < 300:
+            body = await read_body(
+                reply.aiter_raw(),
+                content_encoding=encoding,
+                content_length=_content_length(reply.headers),
+                limit=self.max_response_bytes,
+                status_code=reply.status_code,
+            )
+            return _Reply(reply.status_code, reply.reason_phrase, reply.headers, body)
+        error_body, readable = await read_error_body(reply.aiter_raw(), content_encoding=encoding)
+        return _Reply(reply.status_code, reply.reason_phrase, reply.headers, error_body, readable)
 
-    def _describe_transport_error(self, exc: httpx.TransportError) -> str:
-        host = urlsplit(self.base_url).netloc
-        detail = redact(str(exc).strip(), (self._api_key,))
-        causes = _exception_chain(exc)
-        if isinstance(exc, httpx.ConnectError):
-            lowered = detail.lower()
-            if any(isinstance(c, ssl.SSLError) for c in causes) or "certificate" in lowered:
-                what = f"A secure (TLS) connection to {host} could not be set up"
-            elif any(isinstance(c, socket.gaierror) for c in causes) or "name" in lowered:
-                what = f"The host name {urlsplit(self.base_url).hostname} could not be resolved"
-            elif any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in lowered:
-                what = f"{host} refused the connection"
-            else:
-                what = f"Could not connect to {host}"
-        elif isinstance(exc, httpx.RemoteProtocolError):
-            what = f"{host} closed the connection without a complete answer"
-        elif isinstance(exc, httpx.ReadError | httpx.WriteError):
-            what = f"The connection to {host} broke"
-        else:
-            what = f"A network error occurred talking to {host}"
-        return f"{what} ({detail})." if detail else f"{what}."
-
-    def _status_error(self, reply: httpx.Response) -> APIStatusError:
+    def _status_error(self, reply: _Reply) -> APIStatusError:
         return status_error_from_response(
             reply.status_code,
-            reply.content,
+            reply.body,
             content_type=reply.headers.get("content-type", ""),
             reason_phrase=reply.reason_phrase,
             retry_after=parse_retry_after(reply.headers),
             secrets=(self._api_key,),
+            unreadable=not reply.body_readable,
         )
 
-    def _parse_success(self, reply: httpx.Response, model: str) -> Response:
+    def _parse_success(self, reply: _Reply, model: str) -> Response:
         try:
-            data = json.loads(reply.content)
+            data: Any = load_json(reply.body)
+        except JSONLimitError as exc:
+            raise InvalidResponseError(
+                f"The server answered {reply.status_code} but its reply {exc.reason}, far "
+                "beyond any real answer, so it was not decoded.",
+                status_code=reply.status_code,
+            ) from None
         except ValueError:
-            size = len(reply.content)
+            content_type = safe_for_display(reply.headers.get("content-type", "unknown"))[:80]
             raise InvalidResponseError(
                 f"The server answered {reply.status_code} but its reply is not valid JSON "
-                f"({size} bytes, content-type {reply.headers.get('content-type', 'unknown')}).",
+                f"({len(reply.body)} bytes, content-type {content_type}).",
                 status_code=reply.status_code,
             ) from None
         if isinstance(data, dict) and isinstance(data.get("error"), dict):
             # Some gateways wrap errors in a 200.
-            raise status_error_from_response(
-                reply.status_code, reply.content, secrets=(self._api_key,)
-            )
+            raise status_error_from_data(reply.status_code, data, secrets=(self._api_key,))
         return parse_response(data, requested_model=model)

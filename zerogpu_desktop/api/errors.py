@@ -10,11 +10,12 @@ messages, which is useless in a status bar.
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import Any
 
-from zerogpu_desktop.api.redaction import redact
+from zerogpu_desktop.api.json_limits import load_json
+from zerogpu_desktop.api.redaction import redact, redact_excerpt
+from zerogpu_desktop.safe_text import safe_for_display
 
 __all__ = [
     "APIConnectionError",
@@ -29,9 +30,12 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestRefusedError",
+    "ResponseTooLargeError",
     "ServerError",
     "UnprocessableEntityError",
     "ZeroGPUError",
+    "format_mebibytes",
+    "status_error_from_data",
     "status_error_from_response",
 ]
 
@@ -93,6 +97,31 @@ class InvalidResponseError(ZeroGPUError):
     def __init__(self, message: str, *, status_code: int | None = None) -> None:
         super().__init__(message)
         self.status_code = status_code
+
+
+class ResponseTooLargeError(InvalidResponseError):
+    """The reply grew past the size limit; `limit_bytes` is that limit.
+
+    A caller can offer to raise the limit (Settings "Largest reply", `--max-response-mb`).
+    """
+
+    def __init__(self, limit_bytes: int, *, status_code: int | None = None) -> None:
+        super().__init__(
+            f"The server's reply is larger than the {format_mebibytes(limit_bytes)} reply "
+            "limit. Raise “Largest reply” in Settings or pass --max-response-mb.",
+            status_code=status_code,
+        )
+        self.limit_bytes = limit_bytes
+
+
+def format_mebibytes(size: int) -> str:
+    """16777216 -> "16 MiB", 1 GiB -> "1024 MiB", 2**19 -> "0.5 MiB", 1000 -> "1,000 bytes"."""
+    mebibytes = size / (1024 * 1024)
+    if mebibytes < 0.01:
+        return f"{size:,} bytes"
+    if mebibytes == int(mebibytes):
+        return f"{int(mebibytes)} MiB"
+    return f"{mebibytes:.2f}".rstrip("0").rstrip(".") + " MiB"
 
 
 class APIStatusError(ZeroGPUError):
@@ -175,11 +204,10 @@ def _class_for(status_code: int, code: str | None) -> type[APIStatusError]:
     return _STATUS_CLASSES.get(status_code, APIStatusError)
 
 
-def _first_line_excerpt(text: str) -> str:
-    collapsed = " ".join(text.split())
-    if len(collapsed) > _EXCERPT_CHARS:
-        collapsed = collapsed[: _EXCERPT_CHARS - 1] + "…"
-    return collapsed
+def _excerpt(text: str, secrets: tuple[str, ...]) -> str:
+    """One line, secrets removed before the cut, controls shown escaped."""
+    collapsed = " ".join(safe_for_display(text).split())
+    return redact_excerpt(collapsed, _EXCERPT_CHARS, secrets)
 
 
 def _message_from_html(text: str) -> str | None:
@@ -194,33 +222,77 @@ def _message_from_html(text: str) -> str | None:
     return None
 
 
-def _parse_error_body(body: bytes, content_type: str) -> tuple[str | None, str | None]:
+def _fields_from_data(data: Any) -> tuple[str | None, str | None] | None:
+    """(code, message) from a decoded error body, or None when it has neither shape."""
+    if not isinstance(data, dict):
+        return None
+    error = data.get("error", data)
+    if isinstance(error, dict):
+        code = error.get("code") if isinstance(error.get("code"), str) else None
+        raw_message = error.get("message")
+        message = raw_message if isinstance(raw_message, str) and raw_message.strip() else None
+        if message is None and isinstance(error.get("type"), str):
+            message = error["type"]
+        return code, message
+    if isinstance(error, str) and error.strip():
+        return None, error
+    return None
+
+
+def _parse_error_body(text: str, content_type: str) -> tuple[str | None, str | None]:
     """Returns (code, message) from any error body; either may be None."""
-    text = body.decode("utf-8", errors="replace").strip()
+    text = text.strip()
     if not text:
         return None, None
     try:
-        data: Any = json.loads(text)
+        data: Any = load_json(text.encode("utf-8", "surrogatepass"))
     except ValueError:
         data = None
-    if isinstance(data, dict):
-        error = data.get("error", data)
-        if isinstance(error, dict):
-            code = error.get("code") if isinstance(error.get("code"), str) else None
-            raw_message = error.get("message")
-            message = raw_message if isinstance(raw_message, str) and raw_message.strip() else None
-            if message is None and isinstance(error.get("type"), str):
-                message = error["type"]
-            return code, message
-        if isinstance(error, str) and error.strip():
-            return None, error
-    if data is not None:
-        return None, _first_line_excerpt(text)
-    if "html" in content_type.lower() or text.lstrip().startswith("<"):
+    fields = _fields_from_data(data)
+    if fields is not None:
+        return fields
+    if data is None and ("html" in content_type.lower() or text.startswith("<")):
         found = _message_from_html(text)
         if found:
             return None, found
-    return None, _first_line_excerpt(text)
+    return None, text
+
+
+def _repeats_status_line(detail: str, status_code: int, phrases: set[str]) -> bool:
+    """True for a detail like "502 Bad Gateway" that only says what the status line says."""
+    words = " ".join(re.sub(r"[^a-z0-9]+", " ", detail.lower()).split())
+    words = words.removeprefix("http ").removeprefix("error ")
+    said = {str(status_code)}
+    for phrase in phrases:
+        phrase = " ".join(re.sub(r"[^a-z0-9]+", " ", phrase.lower()).split())
+        said |= {phrase, f"{status_code} {phrase}", f"{phrase} {status_code}"}
+    return words in said
+
+
+def _build(
+    status_code: int,
+    code: str | None,
+    detail: str | None,
+    *,
+    reason_phrase: str,
+    retry_after: float | None,
+    secrets: tuple[str, ...],
+    unreadable: bool,
+) -> APIStatusError:
+    standard = _STATUS_PHRASES.get(status_code, "")
+    phrase = " ".join(safe_for_display(reason_phrase).split()) or standard
+    head = redact(f"HTTP {status_code}" + (f" {phrase}" if phrase else ""), secrets)
+    excerpt = _excerpt(detail, secrets) if detail else ""
+    if excerpt and _repeats_status_line(excerpt, status_code, {phrase, standard} - {""}):
+        message = head
+    elif excerpt:
+        message = f"{head}: {excerpt}"
+    elif unreadable:
+        message = f"{head} (the server's reply could not be read)"
+    else:
+        message = f"{head} (empty reply from the server)"
+    cls = _class_for(status_code, code)
+    return cls(message, status_code=status_code, code=code, retry_after=retry_after)
 
 
 def status_error_from_response(
@@ -231,21 +303,41 @@ def status_error_from_response(
     reason_phrase: str = "",
     retry_after: float | None = None,
     secrets: tuple[str, ...] = (),
+    unreadable: bool = False,
 ) -> APIStatusError:
     """Builds the right `APIStatusError` subclass from whatever the server sent.
 
-    The message is never empty and never contains any of `secrets` (a
-    gateway may echo request headers back in its error page).
+    The message is never empty and never contains any of `secrets` (a gateway may echo
+    request headers back in its error page): the body is redacted before it is parsed,
+    the parsed message again before it is cut. Control characters in it are shown escaped.
+    `unreadable` says the body could not be decoded at all.
     """
-    code, detail = _parse_error_body(body, content_type)
-    phrase = reason_phrase.strip() or _STATUS_PHRASES.get(status_code, "")
-    head = f"HTTP {status_code}" + (f" {phrase}" if phrase else "")
-    if detail:
-        message = f"{head}: {detail}"
-    elif body.strip():
-        message = f"{head} (the server's reply could not be read)"
-    else:
-        message = f"{head} (empty reply from the server)"
-    message = redact(message, secrets)
-    cls = _class_for(status_code, code)
-    return cls(message, status_code=status_code, code=code, retry_after=retry_after)
+    text = redact(body.decode("utf-8", errors="replace"), secrets)
+    code, detail = _parse_error_body(text, content_type)
+    if detail is None and text.strip() and not unreadable:
+        unreadable = True
+    return _build(
+        status_code,
+        safe_for_display(code) if code else None,
+        detail,
+        reason_phrase=reason_phrase,
+        retry_after=retry_after,
+        secrets=secrets,
+        unreadable=unreadable,
+    )
+
+
+def status_error_from_data(
+    status_code: int, data: dict[str, Any], *, secrets: tuple[str, ...] = ()
+) -> APIStatusError:
+    """The error a decoded body describes, e.g. a gateway's `{"error": {…}}` inside a 200."""
+    code, detail = _fields_from_data(data) or (None, None)
+    return _build(
+        status_code,
+        safe_for_display(code) if code else None,
+        detail,
+        reason_phrase="",
+        retry_after=None,
+        secrets=secrets,
+        unreadable=False,
+    )

@@ -8,15 +8,22 @@ know, and refuses only what cannot be an answer at all.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from zerogpu_desktop.api.errors import InvalidResponseError
+from zerogpu_desktop.safe_text import replace_surrogates
 
 __all__ = ["Message", "Response", "Role", "Usage", "parse_response", "request_body"]
 
 Role = Literal["user", "system"]
 _ROLES: tuple[str, ...] = get_args(Role)
+
+#: No single request counts a trillion tokens; a larger count is a broken server.
+MAX_TOKEN_COUNT = 10**12
+#: The last second of the year 9999, the largest time `datetime` can show.
+_LATEST_TIMESTAMP = 253_402_300_799
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +58,10 @@ class Response:
 
     Attributes:
         text: every `output_text` part of every `message` item, in order.
-        usage: None when the server did not report usage.
+        usage: None when the server did not report usage, or reported counts that
+            cannot be right.
+        usage_problem: in the second case, why the counts were not believed, as a
+            sentence to show beside "usage unknown".
     """
 
     id: str
@@ -59,6 +69,7 @@ class Response:
     created: int | None
     text: str
     usage: Usage | None
+    usage_problem: str | None = None
 
 
 def request_body(model: str, messages: list[Message]) -> dict[str, Any]:
@@ -70,25 +81,54 @@ def request_body(model: str, messages: list[Message]) -> dict[str, Any]:
     }
 
 
-def _non_negative_int(value: Any) -> int | None:
+def _token_count(name: str, value: Any) -> tuple[int | None, str | None]:
+    """(count, None), (None, None) when absent, or (None, what is wrong with it)."""
+    if value is None:
+        return None, None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if value < 0 or value != int(value):
-        return None
-    return int(value)
+        return None, f"{name} is not a number"
+    if isinstance(value, float) and math.isnan(value):
+        return None, f"{name} is not a number"
+    if value < 0:
+        return None, f"{name} is negative"
+    if value > MAX_TOKEN_COUNT:
+        return None, f"{name} is absurdly large"
+    if value != int(value):
+        return None, f"{name} is not a whole number"
+    return int(value), None
 
 
-def _parse_usage(raw: Any) -> Usage | None:
+def _parse_usage(raw: Any) -> tuple[Usage | None, str | None]:
+    """The usage, or None with the reason when the server sent counts that cannot be right."""
+    if raw is None:
+        return None, None
     if not isinstance(raw, dict):
-        return None
-    input_tokens = _non_negative_int(raw.get("input_tokens"))
-    output_tokens = _non_negative_int(raw.get("output_tokens"))
+        return None, _usage_problem("usage is not an object")
+    counts: dict[str, int | None] = {}
+    for name in ("input_tokens", "output_tokens", "total_tokens"):
+        counts[name], problem = _token_count(name, raw.get(name))
+        if problem is not None:
+            return None, _usage_problem(problem)
+    input_tokens, output_tokens = counts["input_tokens"], counts["output_tokens"]
     if input_tokens is None or output_tokens is None:
-        return None
-    total = _non_negative_int(raw.get("total_tokens"))
+        return None, None
+    total = counts["total_tokens"]
     return Usage(
         input_tokens, output_tokens, total if total is not None else input_tokens + output_tokens
-    )
+    ), None
+
+
+def _usage_problem(detail: str) -> str:
+    return f"the server reported token counts that cannot be right: {detail}"
+
+
+def _timestamp(value: Any) -> int | None:
+    """Seconds since 1970 that a date can show, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not 0 <= value <= _LATEST_TIMESTAMP:  # NaN fails this too
+        return None
+    return int(value)
 
 
 def _answer_text(output: list[Any]) -> str:
@@ -115,6 +155,9 @@ def _answer_text(output: list[Any]) -> str:
 def parse_response(data: Any, *, requested_model: str = "") -> Response:
     """Turns a decoded 2xx body into a `Response`.
 
+    Any decoded JSON gives a `Response` or this one error: odd numbers make the usage
+    unknown, lone surrogates (which cannot be printed or stored) become U+FFFD.
+
     Raises:
         InvalidResponseError: the body cannot be an answer (not an object,
             or no `output` list).
@@ -129,11 +172,14 @@ def parse_response(data: Any, *, requested_model: str = "") -> Response:
         raise InvalidResponseError(f"The server's reply has no list of output items ({described}).")
     raw_id = data.get("id")
     raw_model = data.get("model")
-    created = _non_negative_int(data.get("created"))
+    usage, usage_problem = _parse_usage(data.get("usage"))
     return Response(
-        id=raw_id if isinstance(raw_id, str) else "",
-        model=raw_model if isinstance(raw_model, str) and raw_model else requested_model,
-        created=created,
-        text=_answer_text(output),
-        usage=_parse_usage(data.get("usage")),
+        id=replace_surrogates(raw_id) if isinstance(raw_id, str) else "",
+        model=replace_surrogates(raw_model)
+        if isinstance(raw_model, str) and raw_model
+        else requested_model,
+        created=_timestamp(data.get("created")),
+        text=replace_surrogates(_answer_text(output)),
+        usage=usage,
+        usage_problem=usage_problem,
     )

@@ -9,6 +9,7 @@ with jitter, and honour the server's `retry-after-ms` / `retry-after`.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -17,11 +18,20 @@ from dataclasses import dataclass
 __all__ = ["RetryPolicy", "is_retryable_status", "parse_retry_after"]
 
 _RETRYABLE_STATUSES = frozenset({408, 409, 429})
+#: A requested wait longer than a day is reported as a day: nobody waits longer for a
+#: reply, and "Wait about 1e+300 s" helps no one.
+LONGEST_RETRY_AFTER = 86_400.0
 
 
 def is_retryable_status(status_code: int) -> bool:
     """True for statuses that may succeed if sent again unchanged."""
     return status_code in _RETRYABLE_STATUSES or status_code >= 500
+
+
+def _sensible_wait(seconds: float) -> float | None:
+    if math.isnan(seconds) or seconds < 0:
+        return None
+    return min(seconds, LONGEST_RETRY_AFTER)
 
 
 def parse_retry_after(
@@ -30,16 +40,17 @@ def parse_retry_after(
     """Seconds the server asked us to wait, or None if it did not say (or said nonsense).
 
     `retry-after-ms` wins over `retry-after`; the latter may be seconds or an HTTP date.
+    The result is always finite: a wait over a day (or an infinite one) counts as a day.
     """
     lowered = {name.lower(): value for name, value in headers.items()}
     raw_ms = lowered.get("retry-after-ms")
     if raw_ms is not None:
         try:
-            millis = float(raw_ms)
+            millis = _sensible_wait(float(raw_ms) / 1000.0)
         except ValueError:
-            millis = -1.0
-        if millis >= 0:
-            return millis / 1000.0
+            millis = None
+        if millis is not None:
+            return millis
     raw = lowered.get("retry-after")
     if raw is None:
         return None
@@ -49,11 +60,10 @@ def parse_retry_after(
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(raw)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        seconds = when.timestamp() - now()
-        return max(seconds, 0.0)
-    return seconds if seconds >= 0 else None
+        return _sensible_wait(max(when.timestamp() - now(), 0.0))
+    return _sensible_wait(seconds)
 
 
 @dataclass(frozen=True, slots=True)
