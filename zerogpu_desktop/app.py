@@ -20,19 +20,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(args)
     _log_to_stderr()
+    from zerogpu_desktop.cli.output import flush_stdout, report, silence_stdout
+    from zerogpu_desktop.exit_codes import ExitCode
+
     try:
         result: int = args.command(args)
+        flush_stdout()
+    except BrokenPipeError:
+        # The reader has all it wanted (`| head`): end quietly, as other Unix tools do.
+        silence_stdout()
+        return ExitCode.BROKEN_PIPE
     except KeyboardInterrupt:
-        print("zerogpu-desktop: interrupted.", file=sys.stderr)
-        return 130
+        report("interrupted.")
+        return ExitCode.INTERRUPTED
     except Exception as exc:  # a bug must still end in a sentence, never a traceback
         import logging
 
         from zerogpu_desktop.explain import explain
 
         logging.getLogger("zerogpu_desktop").debug("command failed", exc_info=True)
-        print(f"zerogpu-desktop: {explain(exc).as_line()}", file=sys.stderr)
-        return 1
+        report(explain(exc).as_line())
+        return ExitCode.UNEXPECTED
     return result
 
 
@@ -41,11 +49,12 @@ def _log_to_stderr() -> None:
     import logging
 
     from zerogpu_desktop.api.redaction import install_log_redaction
+    from zerogpu_desktop.cli.output import TerminalSafeFormatter
 
     root = logging.getLogger()
     if not root.handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("zerogpu-desktop: %(levelname)s: %(message)s"))
+        handler.setFormatter(TerminalSafeFormatter("zerogpu-desktop: %(levelname)s: %(message)s"))
         handler.setLevel(logging.ERROR)
         root.addHandler(handler)
     install_log_redaction()

@@ -22,6 +22,8 @@ class ExitCode(enum.IntEnum):
     INVALID_RESPONSE = 8
     REQUEST_REJECTED = 9
     INTERRUPTED = 130
+    #: The reader of stdout went away (`| head`): 128 + SIGPIPE, as other Unix tools end.
+    BROKEN_PIPE = 141
 
 
 EXIT_CODE_HELP = """\
@@ -37,6 +39,7 @@ exit codes:
   8  invalid response from the server
   9  request rejected by the server (400, 404, 422)
   130 interrupted
+  141 the output's reader closed the pipe (the run is still in the history)
 """
 
 

@@ -7,11 +7,13 @@ a bare `str(exc)` (httpx's timeouts stringify to nothing).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from zerogpu_desktop.api.redaction import redact
 
-__all__ = ["Explanation", "explain"]
+__all__ = ["HTTP_FIX", "NOTHING_TO_SEND", "Explanation", "explain", "wait_phrase"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +29,37 @@ class Explanation:
         return f"{self.title}: {self.sentence} {self.fix}".strip()
 
 
+#: The window and the command line refuse an empty or blank prompt with the same words.
+NOTHING_TO_SEND = Explanation(
+    "Nothing to send", "The user prompt is empty.", "Write a user prompt, then send again."
+)
+
+#: Where a plain-http hint points instead: the only two ways the app accepts.
+HTTP_FIX = "Use https://, or a loopback address such as http://127.0.0.1:PORT for a local server."
+
+_WEEK_SECONDS = 7 * 24 * 3600.0
+
+
+def wait_phrase(seconds: float | None) -> str:
+    """How long to wait, in the unit a person would say; never "inf", "nan" or "0 s"."""
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        return "Wait a moment and send again."
+    if seconds > _WEEK_SECONDS:
+        return "The server asks for a wait of more than a week: check your plan's limits."
+    if seconds < 100:
+        amount = f"{max(1, round(seconds))} s"
+    elif seconds < 100 * 60:
+        amount = f"{round(seconds / 60)} min"
+    else:
+        amount = f"{round(seconds / 3600)} h"
+    return f"Wait about {amount} and send again."
+
+
 def _status_explanation(exc: BaseException) -> Explanation:
     from zerogpu_desktop.api import errors as api_errors
 
     assert isinstance(exc, api_errors.APIStatusError)
-    detail = exc.message
+    detail = exc.message.strip().rstrip(".")  # it sits inside "(…)." below
     if isinstance(exc, api_errors.AuthenticationError):
         return Explanation(
             "API key not accepted",
@@ -51,12 +79,11 @@ def _status_explanation(exc: BaseException) -> Explanation:
             "Shorten the system or user prompt and send again.",
         )
     if isinstance(exc, api_errors.RateLimitError):
-        wait = (
-            f"Wait about {exc.retry_after:.0f} s and send again."
-            if exc.retry_after
-            else "Wait a moment and send again."
+        return Explanation(
+            "Rate limited",
+            "Too many requests for your plan right now.",
+            wait_phrase(exc.retry_after),
         )
-        return Explanation("Rate limited", "Too many requests for your plan right now.", wait)
     if isinstance(exc, api_errors.ServerError):
         return Explanation(
             "Server error",
@@ -82,17 +109,23 @@ def _status_explanation(exc: BaseException) -> Explanation:
     )
 
 
-def explain(exc: BaseException) -> Explanation:
-    """Returns the words for any failure the app can meet; never empty, never the key."""
-    explanation = _explain(exc)
+def explain(exc: BaseException, *, log_file: Path | None = None) -> Explanation:
+    """Returns the words for any failure the app can meet; never empty, never the key.
+
+    `log_file` is the file the details of an unexpected error were logged to. Only the
+    window keeps one; without it the words point nowhere that does not exist.
+    """
+    explanation = _explain(exc, log_file)
     return Explanation(
         redact(explanation.title), redact(explanation.sentence), redact(explanation.fix)
     )
 
 
-def _explain(exc: BaseException) -> Explanation:
+def _explain(exc: BaseException, log_file: Path | None) -> Explanation:
     # The error classes load with the first failure, not with the window.
     from zerogpu_desktop.api import errors as api_errors
+    from zerogpu_desktop.storage.atomic import UnreadableFileKeptError
+    from zerogpu_desktop.storage.datadir import DataDirError
 
     if isinstance(exc, api_errors.APIStatusError):
         return _status_explanation(exc)
@@ -109,17 +142,41 @@ def _explain(exc: BaseException) -> Explanation:
             "Check your internet connection and the base URL in Settings, then send again.",
         )
     if isinstance(exc, api_errors.InvalidResponseError):
+        if isinstance(exc, api_errors.ResponseTooLargeError):
+            limit = api_errors.format_mebibytes(exc.limit_bytes)
+            return Explanation(
+                "Answer too large",
+                f"The server's reply is larger than the {limit} reply limit.",
+                "If an answer this long is expected, raise Largest reply (MiB) in Settings "
+                "or pass --max-response-mb.",
+            )
         return Explanation(
             "Unreadable answer",
             exc.message,
-            "The service or a proxy sent something unexpected: try again in a moment.",
+            "Try again in a moment; if it keeps happening, check the base URL in Settings and "
+            "any proxy between you and the service.",
         )
     if isinstance(exc, api_errors.InsecureTransportError):
-        return Explanation("Insecure address", exc.message, "Use an https:// base URL in Settings.")
+        return Explanation(
+            "Insecure address",
+            "The base URL uses plain http to another computer, which would send the API key "
+            "in clear text.",
+            HTTP_FIX,
+        )
     if isinstance(exc, api_errors.RequestRefusedError):
         return Explanation("Cannot send", exc.message, "")
     if isinstance(exc, api_errors.ZeroGPUError):
         return Explanation("Request failed", exc.message, "Try again.")
+    if isinstance(exc, DataDirError):
+        return Explanation(
+            "Data folder unusable",
+            f"The data folder {exc.path} cannot be used: {exc.reason}.",
+            "Choose another folder with --data-dir or the ZEROGPU_DESKTOP_DATA_DIR "
+            "environment variable.",
+        )
+    if isinstance(exc, UnreadableFileKeptError):
+        # The sentence already says what to do: make the file readable or move it away.
+        return Explanation("File left untouched", str(exc), "")
     if isinstance(exc, PermissionError):
         return Explanation(
             "No permission",
@@ -135,8 +192,10 @@ def _explain(exc: BaseException) -> Explanation:
             "Check free disk space and permissions, then try again.",
         )
     text = str(exc).strip() or type(exc).__name__
-    return Explanation(
-        "Unexpected error",
-        f"Something went wrong inside the app: {text}.",
-        "Your prompts are kept. The details are in the log file in the data folder.",
+    fix = (
+        f"Your prompts are kept; the details are in {log_file}."
+        if log_file is not None
+        else "Try again; if it happens again, report it with what "
+        "`zerogpu-desktop diagnose` prints."
     )
+    return Explanation("Unexpected error", f"Something went wrong inside the app: {text}.", fix)

@@ -123,7 +123,8 @@ def test_import_of_a_non_presets_file(
     bogus.write_text('{"hello": 1}', encoding="utf-8")
     code, _, err = run_cli(["presets", "import", str(bogus)], capsys)
     assert code == ExitCode.USAGE
-    assert "not a presets file" in err
+    assert "cannot import" in err
+    assert "presets file" in err
 
 
 def test_every_send_is_recorded_and_searchable(
@@ -159,3 +160,26 @@ def test_show_unknown_run(cli_env: FakeServer, capsys: pytest.CaptureFixture[str
     code, _, err = run_cli(["history", "show", "999"], capsys)
     assert code == ExitCode.USAGE
     assert "no run with id 999" in err
+
+
+def test_an_import_that_cannot_be_written_says_so(
+    presets: PresetStore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    cli_env: FakeServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    incoming = tmp_path / "incoming" / "presets.json"
+    source = PresetStore(ensure_data_dir(tmp_path / "incoming"))
+    source.save(Preset("Fresh one", "m1", "", "Hello"))
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(PresetStore, "import_presets", disk_full)
+    code, _, err = run_cli(["presets", "import", str(incoming)], capsys)
+    assert code == ExitCode.UNEXPECTED
+    assert "could not write the presets (No space left on device)" in err
+    assert "cannot read" not in err

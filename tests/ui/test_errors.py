@@ -56,7 +56,7 @@ CASES = {
     ),
     "429 long retry-after": Case(
         scenario=lambda: Scenario.rate_limited(retry_after="120"),
-        words=("Rate limited", "Wait about 120 s"),
+        words=("Rate limited", "Wait about 2 min"),
         settings=Settings(max_retries=2),
     ),
     "500 after retries": Case(

@@ -1,5 +1,8 @@
 """`zerogpu-desktop diagnose`: what a person filing a bug needs, and whether it all works.
 
+It also says what a first run needs: whether a key, a project ID and a base URL are set,
+and where each comes from (`diagnose_config`).
+
 Each check prints one line (ok / warn / FAIL). The exit status is
 non-zero only when something essential is broken: the data folder, the
 TLS certificates, or the window system on a machine that has a display.
@@ -40,11 +43,16 @@ class Level(enum.Enum):
 
 @dataclass(frozen=True)
 class Check:
-    """One line of the report."""
+    """One line of the report.
+
+    `source` says where a configuration value comes from (keyring, environment, flag,
+    settings, default or none), for scripts reading the JSON; None for the other checks.
+    """
 
     name: str
     level: Level
     detail: str
+    source: str | None = None
 
 
 def _versions() -> list[Check]:
@@ -221,8 +229,11 @@ def collect(
     environ: Mapping[str, str],
     runner: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
 ) -> list[Check]:
+    from zerogpu_desktop.cli.diagnose_config import configuration_checks
+
     checks = _versions()
     checks.append(_data_dir_check(args, environ))
+    checks.extend(configuration_checks(args, environ))
     checks.append(_tls_check(environ))
     checks.append(_keyring_check())
     checks.append(_qt_platform_check(environ, runner))

@@ -1,4 +1,9 @@
-"""`zerogpu-desktop history list [--search TEXT] [--limit N]` and `history show ID`."""
+"""`zerogpu-desktop history list [--search TEXT] [--limit N]` and `history show ID`.
+
+A row's model, preview, error and preset name came from a server or a file, so they are
+printed escaped. The prompts and the answer of `history show` are data: unchanged into a
+pipe or a file, escaped only on a terminal (see `cli.output`).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ import os
 import sys
 from typing import TextIO
 
+from zerogpu_desktop.cli.output import is_terminal, report
 from zerogpu_desktop.exit_codes import ExitCode
+from zerogpu_desktop.safe_text import replace_surrogates, safe_for_display
 from zerogpu_desktop.storage import ensure_data_dir, resolve_data_dir
 from zerogpu_desktop.storage.history import HistoryStore
 from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
@@ -20,7 +27,7 @@ def _open(args: argparse.Namespace) -> HistoryStore:
     data_dir = ensure_data_dir(resolve_data_dir(getattr(args, "data_dir", None), os.environ))
     store = HistoryStore(data_dir)
     if store.last_problem:
-        print(f"zerogpu-desktop: {store.last_problem}", file=sys.stderr)
+        report(store.last_problem)
     return store
 
 
@@ -35,21 +42,21 @@ def list_runs(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
         with _open(args) as store:
             rows = store.page(0, limit, args.search)
     except HistoryError as exc:
-        print(f"zerogpu-desktop: {exc}", file=sys.stderr)
+        report(str(exc))
         return ExitCode.UNEXPECTED
     for row in rows:
         tokens = "-" if row.total_tokens is None else f"{row.total_tokens:,}"
         result = row.error_title or (row.truncation_status.value if row.truncation_status else "ok")
-        print(
-            f"{row.id}\t{_when(row.created)}\t{row.model}\t{tokens}\t{result}\t{row.preview}",
-            file=stdout,
-        )
+        fields = (row.model, tokens, result, row.preview)
+        shown = "\t".join(safe_for_display(field.replace("\t", " ")) for field in fields)
+        print(f"{row.id}\t{_when(row.created)}\t{shown}", file=stdout)
     if not rows:
         print("No runs match." if args.search else "No runs yet.", file=sys.stderr)
     return ExitCode.OK
 
 
-def format_run(run: RunRecord) -> str:
+def format_run(run: RunRecord, *, terminal: bool = False) -> str:
+    """The run as text; `terminal` escapes the prompts and the answer too (see module doc)."""
     lines = [
         f"Run {run.id} · {_when(run.created)} · {run.model} · from the {run.source}",
     ]
@@ -67,11 +74,13 @@ def format_run(run: RunRecord) -> str:
         lines.append(run.truncation_note)
     if run.error_title:
         lines.append(f"Error: {run.error_title}: {run.error_message or ''}".rstrip())
+    lines = [safe_for_display(line) for line in lines]
+    data = safe_for_display if terminal else replace_surrogates
     if run.system_prompt:
-        lines += ["", "--- system prompt ---", run.system_prompt]
-    lines += ["", "--- user prompt ---", run.user_prompt]
+        lines += ["", "--- system prompt ---", data(run.system_prompt)]
+    lines += ["", "--- user prompt ---", data(run.user_prompt)]
     if run.answer:
-        lines += ["", "--- answer ---", run.answer]
+        lines += ["", "--- answer ---", data(run.answer)]
     return "\n".join(lines) + "\n"
 
 
@@ -81,10 +90,10 @@ def show_run(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
         with _open(args) as store:
             run = store.get(args.id)
     except HistoryError as exc:
-        print(f"zerogpu-desktop: {exc}", file=sys.stderr)
+        report(str(exc))
         return ExitCode.UNEXPECTED
     if run is None:
-        print(f"zerogpu-desktop: no run with id {args.id}.", file=sys.stderr)
+        report(f"no run with id {args.id}: `zerogpu-desktop history list` shows the IDs.")
         return ExitCode.USAGE
-    stdout.write(format_run(run))
+    stdout.write(format_run(run, terminal=is_terminal(stdout)))
     return ExitCode.OK

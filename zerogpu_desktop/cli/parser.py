@@ -1,8 +1,9 @@
 """The command line: global options, and one subcommand per headless task.
 
-Only argparse is imported here. Each command's code (httpx, SQLite,
-keyring…) is imported when that command runs, so `--version` is
-instant and opening the window never pays for the CLI.
+Only argparse and the argument types (standard library only) are
+imported here. Each command's code (httpx, SQLite, keyring…) is
+imported when that command runs, so `--version` is instant and opening
+the window never pays for the CLI.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from zerogpu_desktop import __version__
+from zerogpu_desktop.cli import arg_types
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -46,6 +48,7 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress_defaults: bool) -> 
     parser.add_argument(
         "--base-url",
         metavar="URL",
+        type=arg_types.base_url,
         default=default,
         help="API base URL for this run only (env ZEROGPU_BASE_URL)",
     )
@@ -64,13 +67,33 @@ def _send_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--input-limit",
-        type=int,
+        type=arg_types.token_limit,
         metavar="N",
         help="the model's input token limit, to check for silent truncation "
         "(default: the preset's, else the limit saved in Settings for this model)",
     )
-    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout")
-    parser.add_argument("--max-retries", type=int, metavar="N", help="retries of transient errors")
+    parser.add_argument(
+        "--timeout",
+        type=arg_types.seconds,
+        metavar="SECONDS",
+        help="the deadline of each attempt, from connect to the last byte of the reply "
+        "(default: Settings' Timeout per attempt); with retries the worst case is "
+        "(retries + 1) × timeout + the back-off between attempts",
+    )
+    parser.add_argument(
+        "--max-retries",
+        type=arg_types.retries,
+        metavar="N",
+        help=f"retries of transient errors, 0 to {arg_types.MAX_RETRIES} "
+        "(default: the Retries in Settings)",
+    )
+    parser.add_argument(
+        "--max-response-mb",
+        type=arg_types.response_megabytes,
+        metavar="N",
+        help=f"the largest reply to accept, in MiB, 1 to {arg_types.MAX_RESPONSE_MB}; a bigger "
+        "reply fails the run instead of filling memory (default: Largest reply in Settings, 16)",
+    )
     parser.add_argument(
         "text",
         nargs="?",
@@ -105,10 +128,12 @@ def _history_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="the latest runs, newest first")
     listing.add_argument("--search", "-s", metavar="TEXT", default="", help="full-text search")
-    listing.add_argument("--limit", "-n", type=int, default=20, metavar="N", help="at most N runs")
+    listing.add_argument(
+        "--limit", "-n", type=arg_types.row_count, default=20, metavar="N", help="at most N runs"
+    )
     listing.set_defaults(command=lazy("history_cmd", "list_runs"))
     show = actions.add_parser("show", help="one run in full")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=arg_types.run_id, help="the run's ID, as `history list` shows")
     show.set_defaults(command=lazy("history_cmd", "show_run"))
     for sub in (listing, show):
         _add_common(sub, suppress_defaults=True)
@@ -179,9 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose_parser = commands.add_parser(
         "diagnose",
         help="check this installation and print what a bug report needs",
-        description="Print versions, the keyring backend (with a store/read-back test), the "
-        "data folder, the TLS CA bundle and the Qt platform plugin. Exits 1 when something "
-        "essential is broken.",
+        description="Print versions, the data folder, what a first run needs (whether an API "
+        "key is set and where it comes from, never the key itself; whether a project ID is "
+        "set; the base URL and where it comes from), the keyring backend (with a "
+        "store/read-back test), the TLS CA bundle and the Qt platform plugin. Exits 1 when "
+        "something essential is broken.",
     )
     _add_common(diagnose_parser, suppress_defaults=True)
     diagnose_parser.add_argument("--json", action="store_true", help="print the report as JSON")

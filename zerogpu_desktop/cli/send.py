@@ -24,9 +24,12 @@ from zerogpu_desktop.api.tokens import (
     rejected_assessment,
 )
 from zerogpu_desktop.cli.context import CommandContext, UsageError
+from zerogpu_desktop.cli.output import report, write_data
+from zerogpu_desktop.cli.stdin_text import StdinError, read_stdin_text
 from zerogpu_desktop.exit_codes import ExitCode, exit_code_for
-from zerogpu_desktop.explain import explain
+from zerogpu_desktop.explain import NOTHING_TO_SEND, explain
 from zerogpu_desktop.run_records import failed_run, succeeded_run
+from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage import ensure_data_dir
 from zerogpu_desktop.storage.calibration import CalibrationStore
 from zerogpu_desktop.storage.history import HistoryStore
@@ -71,7 +74,10 @@ def _read_prompt(text: str | None, stdin: TextIO, fallback: str | None) -> str:
         return fallback
     if text is None and stdin.isatty():
         raise UsageError("No prompt: give it as an argument or pipe it on stdin ('-').")
-    return stdin.read()
+    try:
+        return read_stdin_text(stdin)
+    except StdinError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def prepare(args: argparse.Namespace, context: CommandContext, stdin: TextIO) -> PreparedPrompt:
@@ -102,12 +108,22 @@ def prepare(args: argparse.Namespace, context: CommandContext, stdin: TextIO) ->
                 if name in values
             }
             PresetStore(context.data_dir).remember_variables(preset.name, given)
+    if not user.strip():
+        raise UsageError(NOTHING_TO_SEND.as_line())
+    if _has_lone_surrogate(system + user):  # an argument that was not UTF-8
+        raise UsageError("The prompt is not valid UTF-8 text: give it as UTF-8.")
     limit = args.input_limit or (preset.input_token_limit if preset else None)
     limit = limit or context.settings.input_limit_for(model)
     return PreparedPrompt(model, system, user, limit, preset.name if preset else None)
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
 def _usage_line(response: Response, seconds: float) -> str:
+    if response.usage_problem:
+        return f"usage unknown ({response.usage_problem}) · {seconds:.2f} s"
     if response.usage is None:
         return f"usage not reported · {seconds:.2f} s"
     usage = response.usage
@@ -140,12 +156,13 @@ def run(
                 args.timeout or settings.read_timeout, connect=settings.connect_timeout
             ),
             max_retries=args.max_retries if args.max_retries is not None else settings.max_retries,
+            max_response_bytes=(args.max_response_mb or settings.max_response_mb) * 1024 * 1024,
         )
     except UsageError as exc:
-        print(f"zerogpu-desktop: {exc}", file=stderr)
+        report(str(exc), stderr)
         return ExitCode.USAGE
     except ZeroGPUError as exc:
-        print(f"zerogpu-desktop: {explain(exc).as_line()}", file=stderr)
+        report(explain(exc).as_line(), stderr)
         return exit_code_for(exc)
 
     calibration_store = CalibrationStore(context.data_dir)
@@ -154,11 +171,11 @@ def run(
     try:
         response = asyncio.run(_send(client, prompt.model, prompt.messages()))
     except KeyboardInterrupt:
-        print("zerogpu-desktop: interrupted.", file=stderr)
+        report("interrupted.", stderr)
         return ExitCode.INTERRUPTED
     except ZeroGPUError as exc:
         explanation = explain(exc)
-        print(f"zerogpu-desktop: {explanation.as_line()}", file=stderr)
+        report(explanation.as_line(), stderr)
         rejected = (
             rejected_assessment(prompt.text_sent(), prompt.input_limit)
             if isinstance(exc, ContextLengthExceededError)
@@ -169,10 +186,6 @@ def run(
         return exit_code_for(exc)
     seconds = time.monotonic() - started
 
-    stdout.write(response.text)
-    if not response.text.endswith("\n"):
-        stdout.write("\n")
-    stdout.flush()
     counted = response.usage.input_tokens if response.usage else None
     assessment = assess_truncation(
         prompt.text_sent(),
@@ -181,8 +194,6 @@ def run(
         model=prompt.model,
         calibration=calibration,
     )
-    print(_usage_line(response, seconds), file=stderr)
-    print(assessment.explanation, file=stderr)
     if (
         counted is not None
         and assessment.status is TruncationStatus.NOT_TRUNCATED
@@ -192,7 +203,11 @@ def run(
         with contextlib.suppress(OSError):
             ensure_data_dir(context.data_dir)
             calibration_store.save(calibration)
+    # Recorded before printing: a reader that closes the pipe early loses nothing.
     _record(context, succeeded_run(prompt, response, assessment, seconds, "cli"), stderr)
+    write_data(response.text, stdout)
+    print(safe_for_display(_usage_line(response, seconds)), file=stderr)
+    print(assessment.explanation, file=stderr)
     return ExitCode.OK
 
 
@@ -202,10 +217,10 @@ def _record(context: CommandContext, record: RunRecord, stderr: TextIO) -> None:
         ensure_data_dir(context.data_dir)
         with HistoryStore(context.data_dir) as history:
             if history.last_problem:
-                print(f"zerogpu-desktop: {history.last_problem}", file=stderr)
+                report(history.last_problem, stderr)
             history.record(record)
     except (HistoryError, OSError) as exc:
-        print(f"zerogpu-desktop: the run was not saved to the history: {exc}", file=stderr)
+        report(f"the run was not saved to the history: {exc}", stderr)
 
 
 async def _send(client: ZeroGPUClient, model: str, messages: list[Message]) -> Response:

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from zerogpu_desktop.api.tokens import TruncationStatus, assess_truncation, rejected_assessment
-from zerogpu_desktop.explain import Explanation, explain
+from zerogpu_desktop.explain import NOTHING_TO_SEND, Explanation, explain
 from zerogpu_desktop.storage import Settings
 from zerogpu_desktop.ui.outcome import PromptRequest, RunFailed, RunSucceeded
 from zerogpu_desktop.ui.services import AppServices
 
 if TYPE_CHECKING:
     import asyncio
+    from pathlib import Path
 
     from zerogpu_desktop.api.client import RetryNotice, ZeroGPUClient
     from zerogpu_desktop.storage.history import HistoryStore
@@ -82,6 +83,8 @@ class SendController(QObject):
         self.history: HistoryStore | None = None
         self._writer: HistoryWriter | None = None
         self.history_problem: str | None = None
+        #: The window's log file once logging is set up: unexpected errors point to it.
+        self.log_file: Path | None = None
 
     def __repr__(self) -> str:
         return f"SendController(running={self.is_running}, has_key={self.has_key})"
@@ -244,7 +247,9 @@ class SendController(QObject):
             raise
         except Exception as exc:  # a bug or an error nobody foresaw: the window must not stick
             log.exception("the run failed unexpectedly")
-            outcome = RunFailed(request, explain(exc), time.monotonic() - started)
+            outcome = RunFailed(
+                request, explain(exc, log_file=self.log_file), time.monotonic() - started
+            )
         self.running_changed.emit(False)
         if isinstance(outcome, RunSucceeded):
             self.succeeded.emit(outcome)
@@ -389,7 +394,7 @@ class SendController(QObject):
         if not request.model.strip():
             return Explanation("No model", "Choose or type a model ID first.", "")
         if not request.user_prompt.strip():
-            return Explanation("Nothing to send", "The user prompt is empty.", "")
+            return NOTHING_TO_SEND
         if not self._api_key:
             if not self.key_loaded:
                 return Explanation(
@@ -420,6 +425,7 @@ class SendController(QObject):
             settings.connect_timeout,
             settings.read_timeout,
             settings.max_retries,
+            settings.max_response_mb,
         )
         if self._client is None or self._client_config != config:
             self._drop_client()
@@ -430,6 +436,7 @@ class SendController(QObject):
                 base_url=self.base_url,
                 timeout=timeout,
                 max_retries=settings.max_retries,
+                max_response_bytes=settings.max_response_mb * 1024 * 1024,
                 on_retry=self._announce_retry,
             )
             self._client_config = config

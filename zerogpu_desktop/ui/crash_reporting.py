@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from zerogpu_desktop.api.redaction import install_log_redaction, redact
 from zerogpu_desktop.explain import explain
+from zerogpu_desktop.safe_text import safe_for_display
 
 LOG_FILE_NAME = "zerogpu-desktop.log"
 log = logging.getLogger("zerogpu_desktop")
@@ -73,9 +74,10 @@ class CrashReporter:
         dialog = QMessageBox(self.parent)
         dialog.setIcon(QMessageBox.Icon.Warning)
         dialog.setWindowTitle("Something went wrong")
-        dialog.setText(explanation.sentence)
+        dialog.setTextFormat(Qt.TextFormat.PlainText)  # a server's message is not markup
+        dialog.setText(safe_for_display(explanation.sentence))
         dialog.setInformativeText("The app is still running and your prompts are kept." + where)
-        dialog.setDetailedText(details)
+        dialog.setDetailedText(safe_for_display(details))
         dialog.setAccessibleName("Error report")
         # Not modal: the app keeps working while the report is on screen.
         dialog.setWindowModality(Qt.WindowModality.NonModal)

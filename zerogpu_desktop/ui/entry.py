@@ -24,6 +24,7 @@ FIRST_FRAME_MODULES = (
     "zerogpu_desktop.api.tokens",
     "zerogpu_desktop.assets",
     "zerogpu_desktop.explain",
+    "zerogpu_desktop.safe_text",
     "zerogpu_desktop.storage.draft_saver",
     "zerogpu_desktop.ui.outcome",
 )

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from zerogpu_desktop.explain import Explanation
+from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.ui.palette import tone
 
 
@@ -47,10 +48,14 @@ class ErrorBanner(QFrame):
     ) -> None:
         colour = tone(severity)
         self.setStyleSheet(f"#errorBanner {{ border: 1px solid {colour}; border-radius: 6px; }}")
-        title = explanation.title
-        rest = " ".join(part for part in (explanation.sentence, explanation.fix) if part)
+        # Server messages and file names reach here: control characters and bidi overrides
+        # are shown escaped, so the banner reads as what the text really is.
+        title = safe_for_display(explanation.title)
+        rest = safe_for_display(
+            " ".join(part for part in (explanation.sentence, explanation.fix) if part)
+        )
         self.message.setText(f"<b style='color:{colour}'>{_escape(title)}.</b> {_escape(rest)}")
-        self.message.setAccessibleDescription(explanation.as_line())
+        self.message.setAccessibleDescription(safe_for_display(explanation.as_line()))
         self.settings_button.setVisible(offer_settings)
         self.show()
 

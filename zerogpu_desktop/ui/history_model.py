@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from zerogpu_desktop.api.tokens import TruncationStatus
+from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.history_types import RunSummary
 from zerogpu_desktop.ui.palette import tone, truncation_colour
 
@@ -107,10 +108,11 @@ class HistoryTableModel(QAbstractTableModel):
         if summary is None:
             return None
         column = index.column()
+        # A model name or an error title came from a server: shown escaped, like everywhere.
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(summary, column)
+            return safe_for_display(_display(summary, column))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(summary)
+            return safe_for_display(_tooltip(summary))
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
             from PySide6.QtGui import QColor
 

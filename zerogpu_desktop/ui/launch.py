@@ -90,6 +90,7 @@ async def run_window(
     if window is None:
         window = build_window(services)
     controller = window.controller
+    controller.log_file = log_path
     reporter = CrashReporter(log_path, window)
     reporter.install()
     loop = asyncio.get_running_loop()

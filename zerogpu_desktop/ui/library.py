@@ -29,13 +29,15 @@ from PySide6.QtWidgets import (
 from zerogpu_desktop.api.models import Usage
 from zerogpu_desktop.api.tokens import TruncationAssessment, estimate_tokens
 from zerogpu_desktop.explain import Explanation
+from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.history_types import RunRecord
 from zerogpu_desktop.storage.presets import (
     ConflictPolicy,
     Preset,
     PresetError,
+    PresetFileReadError,
     PresetFormatError,
-    parse_import,
+    read_import_file,
 )
 from zerogpu_desktop.templating import find_variables, render
 from zerogpu_desktop.ui.history_panel import HistoryPanel
@@ -280,12 +282,12 @@ class Library(QObject):
         """Imports a file; when names clash and no policy was chosen, asks first."""
         store = self.controller.services.preset_store
         try:
-            batch = parse_import(path.read_bytes())
-        except PresetFormatError as exc:
-            self._show_problem(f"{path.name} is not a presets file: {exc}")
+            batch = read_import_file(path)  # bounded: /dev/zero or a FIFO is refused at once
+        except PresetFileReadError as exc:
+            self._show_problem(f"{exc} Check the file and its permissions.")
             return
-        except OSError as exc:
-            self._show_problem(f"{path} could not be read: {exc.strerror or exc}")
+        except PresetFormatError as exc:
+            self._show_problem(f"{path.name}: {exc}")
             return
         clashes = store.conflicting_names(batch)
         if clashes and on_conflict is None:
@@ -294,18 +296,22 @@ class Library(QObject):
         try:
             report = store.import_presets(batch, on_conflict or "rename")
         except OSError as exc:
-            self._show_problem(f"The presets were not imported: {exc.strerror or exc}")
+            self._show_problem(
+                f"Could not write the presets ({exc.strerror or exc}), so nothing was "
+                "imported: free some disk space or check the data folder, then import again."
+            )
             return
         self.presets.refresh()
         self.window.status.set_state(report.summary())
 
     def _ask_conflict(self, path: Path, clashes: list[str]) -> None:
-        names = ", ".join(f"“{name}”" for name in clashes[:5])
+        names = ", ".join(f"“{safe_for_display(name)}”" for name in clashes[:5])
         more = f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Presets with the same name")
         box.setAccessibleName("Presets with the same name")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names from a file are not markup
         box.setText(f"These presets exist already: {names}{more}.")
         box.setInformativeText(
             "Keep both (the imported ones get a new name), replace yours, or skip them?"

@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
     def _on_succeeded(self, outcome: RunSucceeded) -> None:
         self.output.set_text(outcome.response.text)
         self.status.set_state(f"Done in {outcome.seconds:.2f} s · {outcome.response.model}")
-        self.status.set_usage(outcome.response.usage)
+        self.status.set_usage(outcome.response.usage, outcome.response.usage_problem)
         self.status.set_truncation(outcome.assessment)
 
     def _on_failed(self, outcome: RunFailed) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.preset_names import name_key, unique_name
 from zerogpu_desktop.storage.presets import Preset, PresetError, PresetStore
 from zerogpu_desktop.ui.controls import confirm_box, named_button, widget_key
@@ -238,7 +239,7 @@ class PresetsPanel(QWidget):
             return
         self.refresh()
         self.deleted.emit(self._deleted.name)
-        self.undo_label.setText(f"Deleted “{name}”.")
+        self.undo_label.setText(f"Deleted “{safe_for_display(name)}”.")
         self._show_undo(True)
         self.message.emit(f"Deleted preset “{name}”. Undo is in the Presets panel.")
 

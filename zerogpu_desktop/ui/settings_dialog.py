@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from zerogpu_desktop.storage import Settings
-from zerogpu_desktop.storage.settings import MAX_RETRIES_LIMIT
+from zerogpu_desktop.storage.settings import MAX_RESPONSE_MB_LIMIT, MAX_RETRIES_LIMIT
 
 
 @dataclass(frozen=True)
@@ -89,16 +89,32 @@ class SettingsDialog(QDialog):
         self.connect_timeout = _seconds_box(
             settings.connect_timeout, 1, 120, "Connect timeout", self
         )
-        self.read_timeout = _seconds_box(settings.read_timeout, 5, 3600, "Read timeout", self)
+        self.read_timeout = _seconds_box(
+            settings.read_timeout, 5, 3600, "Timeout per attempt", self
+        )
+        self.read_timeout.setToolTip(
+            "The deadline of each attempt, from connecting to the last byte of the reply. "
+            "With retries the longest wait is (retries + 1) × this, plus the pauses between."
+        )
         self.retries = QSpinBox(self)
         self.retries.setRange(0, MAX_RETRIES_LIMIT)
         self.retries.setValue(settings.max_retries)
         self.retries.setAccessibleName("Retries")
+        self.max_response = QSpinBox(self)
+        self.max_response.setRange(1, MAX_RESPONSE_MB_LIMIT)
+        self.max_response.setValue(settings.max_response_mb)
+        self.max_response.setAccessibleName("Largest reply")
+        self.max_response.setToolTip(
+            "The largest answer the app accepts. A bigger reply fails the run instead of "
+            "filling the memory: this protects against a broken or hostile server that "
+            "sends without end."
+        )
         self.monospace = QCheckBox("Monospace font in the prompt editors", self)
         self.monospace.setAccessibleName("Monospace editors")
         self.monospace.setChecked(settings.monospace_editors)
         self.error_label = QLabel("", self)
         self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setAccessibleName("Settings problem")
         self.error_label.hide()
 
@@ -113,8 +129,9 @@ class SettingsDialog(QDialog):
         form.addRow("&Project ID:", self.project_edit)
         form.addRow("&Base URL:", self.base_url_edit)
         form.addRow("&Connect timeout:", self.connect_timeout)
-        form.addRow("&Read timeout:", self.read_timeout)
+        form.addRow("Time&out per attempt:", self.read_timeout)
         form.addRow("Re&tries:", self.retries)
+        form.addRow("&Largest reply (MiB):", self.max_response)
         form.addRow("", self.monospace)
 
         buttons = QDialogButtonBox(
@@ -139,13 +156,16 @@ class SettingsDialog(QDialog):
 
     def _submit(self) -> None:
         from zerogpu_desktop.api.client import validate_base_url
-        from zerogpu_desktop.api.errors import RequestRefusedError
+        from zerogpu_desktop.api.errors import InsecureTransportError, RequestRefusedError
+        from zerogpu_desktop.explain import explain
 
         base_url = self.base_url_edit.text().strip() or Settings().base_url
         try:
             validate_base_url(base_url)
         except RequestRefusedError as exc:
-            self.error_label.setText(exc.message)
+            # The words come from explain(): what the app accepts, never an option it lacks.
+            words = explain(exc) if isinstance(exc, InsecureTransportError) else None
+            self.error_label.setText(f"{words.sentence} {words.fix}" if words else exc.message)
             self.error_label.show()
             self.base_url_edit.setFocus()
             return
@@ -156,6 +176,7 @@ class SettingsDialog(QDialog):
             connect_timeout=self.connect_timeout.value(),
             read_timeout=self.read_timeout.value(),
             max_retries=self.retries.value(),
+            max_response_mb=self.max_response.value(),
             monospace_editors=self.monospace.isChecked(),
         )
         key = self.key_edit.text().strip() or None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from zerogpu_desktop.api.tokens import TruncationAssessment, TruncationStatus
+from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.ui.palette import tone, truncation_colour
 
 if TYPE_CHECKING:
@@ -35,9 +37,13 @@ class RunStatusBar(QStatusBar):
         self.addWidget(self.state_label, 1)
         for label in (self.estimate_label, self.usage_label, self.truncation_label):
             label.setContentsMargins(8, 0, 8, 0)
+        for label in (self.state_label, self.usage_label):
+            # A model name or a reason from the server must not be taken for markup.
+            label.setTextFormat(Qt.TextFormat.PlainText)
             self.addPermanentWidget(label)
 
     def set_state(self, text: str) -> None:
+        text = safe_for_display(text)
         self.state_label.setText(text)
         self.state_label.setToolTip(text)
 
@@ -56,7 +62,11 @@ class RunStatusBar(QStatusBar):
             "An estimate while you type; the server's own count appears after sending."
         )
 
-    def set_usage(self, usage: Usage | None) -> None:
+    def set_usage(self, usage: Usage | None, problem: str | None = None) -> None:
+        """`problem` says why the server's counts were not usable (absurd or not numbers)."""
+        if problem:
+            self.usage_label.setText(safe_for_display(f"usage unknown ({problem})"))
+            return
         if usage is None:
             self.usage_label.setText("usage not reported")
             return

@@ -1,0 +1,91 @@
+"""Argument types for the command line: a bad value stops at the parser, before anything runs.
+
+argparse turns the `ArgumentTypeError` raised here into "argument --timeout: …" and exit
+status 2, so a typo such as `--timeout nan` or `history show 99999999999999999999` ends in one
+sentence instead of reaching the client (where NaN disables a deadline) or SQLite (where a
+20-digit integer overflows). Only the standard library is imported: the parser stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from zerogpu_desktop.safe_text import has_unsafe_characters
+
+#: The same bounds as Settings (`storage.settings`); a test keeps them equal. They are
+#: repeated here because importing the storage package would slow every command's start.
+MAX_RETRIES = 10
+MAX_RESPONSE_MB = 1024
+#: A day: longer is a typo, and socket timeouts overflow on absurd values.
+MAX_SECONDS = 86_400.0
+#: No model takes a billion input tokens; bigger is a typo.
+MAX_TOKEN_LIMIT = 1_000_000_000
+#: SQLite's INTEGER is signed 64-bit.
+MAX_RUN_ID = 2**63 - 1
+
+
+def _integer(text: str, what: str, low: int, high: int) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"{what} must be a whole number from {low} to {high:,} (got {text!r})."
+        )
+    return value
+
+
+def seconds(text: str) -> float:
+    """A finite number of seconds above zero: NaN, infinity, zero and negatives are refused."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_SECONDS):
+        raise argparse.ArgumentTypeError(
+            f"give a number of seconds above 0 and at most {MAX_SECONDS:,.0f}, "
+            f"such as 30 (got {text!r})."
+        )
+    return value
+
+
+def retries(text: str) -> int:
+    """Zero or more retries, at most as many as Settings allows (a typo must not hang a run)."""
+    return _integer(text, "the number of retries", 0, MAX_RETRIES)
+
+
+def token_limit(text: str) -> int:
+    """A positive token count: a zero or negative limit would make every run look truncated."""
+    return _integer(text, "the token limit", 1, MAX_TOKEN_LIMIT)
+
+
+def row_count(text: str) -> int:
+    """How many rows to list: at least one."""
+    return _integer(text, "the number of runs", 1, MAX_RUN_ID)
+
+
+def run_id(text: str) -> int:
+    """A history ID as SQLite can hold it."""
+    try:
+        return _integer(text, "the run ID", 1, MAX_RUN_ID)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{exc} `zerogpu-desktop history list` shows the IDs."
+        ) from None
+
+
+def response_megabytes(text: str) -> int:
+    """The reply cap in MiB, within the range the Settings dialog offers."""
+    return _integer(text, "the largest reply in MiB", 1, MAX_RESPONSE_MB)
+
+
+def base_url(text: str) -> str:
+    """A base URL without spaces or control characters, which would corrupt the request line."""
+    if any(char.isspace() for char in text.strip()) or has_unsafe_characters(text):
+        raise argparse.ArgumentTypeError(
+            "the base URL contains a space, a line break or a control character: "
+            "give it as https://host[:port]."
+        )
+    return text
