@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Protocol
 
-from zerogpu_desktop.storage.history_types import RunRecord, RunSource
+from zerogpu_desktop.storage.history.types import RunRecord, RunSource
 
 if TYPE_CHECKING:
     from zerogpu_desktop.api.models import Response

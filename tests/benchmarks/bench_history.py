@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from zerogpu_desktop.api.tokens import TruncationStatus
-from zerogpu_desktop.storage.history import HistoryStore, RunRecord
+from zerogpu_desktop.storage.history.store import HistoryStore, RunRecord
 
 SEED = 20240601
 DAY = 86_400.0

@@ -53,7 +53,7 @@ def panel_figures(data_dir: Path, opens: int, searches: int) -> dict[str, Any]:
     """Times opening the panel `opens` times and `searches` searches in it (ms)."""
     from PySide6.QtWidgets import QApplication
 
-    from zerogpu_desktop.storage.history import HistoryStore
+    from zerogpu_desktop.storage.history.store import HistoryStore
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     panel_class: Any = None

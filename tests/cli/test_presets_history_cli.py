@@ -13,8 +13,8 @@ from tests.fakeserver import FakeServer, Scenario
 from zerogpu_desktop.app import main
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.storage import ensure_data_dir
-from zerogpu_desktop.storage.history import HistoryStore
-from zerogpu_desktop.storage.presets import Preset, PresetStore
+from zerogpu_desktop.storage.history.store import HistoryStore
+from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tests.fakeserver import FakeServer, Scenario
 from tests.fakeserver.replies import message_item, response_object
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.storage import Settings, SettingsStore
-from zerogpu_desktop.storage.history import HistoryStore
+from zerogpu_desktop.storage.history.store import HistoryStore
 
 #: 3 MB of Markdown: over a 1 MiB cap, well under the default 16 MiB.
 HUGE = 3_000_000

@@ -17,8 +17,8 @@ from tests.fakeserver import FakeServer, Scenario
 from zerogpu_desktop.cli.output import write_data
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.storage import ensure_data_dir
-from zerogpu_desktop.storage.history import HistoryStore
-from zerogpu_desktop.storage.history_types import RunRecord
+from zerogpu_desktop.storage.history.store import HistoryStore
+from zerogpu_desktop.storage.history.types import RunRecord
 
 #: Retitles the terminal, then clears it.
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J"

@@ -29,7 +29,7 @@ from zerogpu_desktop.storage import (
     local_files,
 )
 from zerogpu_desktop.storage.calibration import CalibrationStore
-from zerogpu_desktop.storage.presets import Preset, PresetStore
+from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 
 DEEP = '{"version": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
 LONG_NUMBER = '{"version": 1, "x": 1' + "0" * 4_999 + "}"

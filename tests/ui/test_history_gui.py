@@ -37,7 +37,7 @@ from tests.ui.helpers import (
     wait_running,
 )
 from zerogpu_desktop.storage import Settings
-from zerogpu_desktop.storage.history import HistoryStore, RunRecord
+from zerogpu_desktop.storage.history.store import HistoryStore, RunRecord
 from zerogpu_desktop.ui.history_model import PAGE_SIZE
 from zerogpu_desktop.ui.main_window import MainWindow
 

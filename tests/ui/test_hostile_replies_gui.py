@@ -23,7 +23,7 @@ from tests.ui.helpers import (
     wait_finished,
 )
 from zerogpu_desktop.storage import Settings, ensure_data_dir
-from zerogpu_desktop.storage.presets import Preset, PresetStore
+from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 from zerogpu_desktop.ui.main_window import MainWindow
 from zerogpu_desktop.ui.settings_dialog import SettingsDialog
 

@@ -31,7 +31,7 @@ from tests.ui.helpers import (
     wait_dialog,
 )
 from zerogpu_desktop.storage import ModelEntry, Settings
-from zerogpu_desktop.storage.presets import Preset, PresetStore
+from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 from zerogpu_desktop.ui.main_window import MainWindow
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier

@@ -21,7 +21,7 @@ import pytest
 from tests.fakeserver import FakeServer, Scenario
 from tests.system_services import SystemServices, launch_xvfb
 from tests.ui.conftest import API_KEY, PROJECT_ID
-from zerogpu_desktop.storage.history import HistoryStore
+from zerogpu_desktop.storage.history.store import HistoryStore
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.display

@@ -13,7 +13,7 @@ from tests.fakeserver import FakeServer, Scenario
 from tests.ui.conftest import MODEL, WindowFactory
 from tests.ui.helpers import press_send, type_model, type_user_prompt, wait_finished, wait_request
 from zerogpu_desktop.storage import Settings
-from zerogpu_desktop.storage.presets import Preset, PresetStore
+from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 from zerogpu_desktop.ui.crash_reporting import CrashReporter
 
 

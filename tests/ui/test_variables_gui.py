@@ -29,7 +29,7 @@ from tests.ui.helpers import (
     wait_request,
 )
 from zerogpu_desktop.storage import Settings
-from zerogpu_desktop.storage.presets import PresetStore
+from zerogpu_desktop.storage.presets.store import PresetStore
 from zerogpu_desktop.ui.main_window import MainWindow
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier

@@ -17,8 +17,8 @@ from zerogpu_desktop.cli.output import is_terminal, report
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.safe_text import replace_surrogates, safe_for_display
 from zerogpu_desktop.storage import ensure_data_dir, resolve_data_dir
-from zerogpu_desktop.storage.history import HistoryStore
-from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
+from zerogpu_desktop.storage.history.store import HistoryStore
+from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
 
 MAX_LIST = 500
 

@@ -11,7 +11,7 @@ from zerogpu_desktop.cli.output import report
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage import ensure_data_dir, resolve_data_dir
-from zerogpu_desktop.storage.presets import (
+from zerogpu_desktop.storage.presets.store import (
     PresetError,
     PresetFileReadError,
     PresetFormatError,

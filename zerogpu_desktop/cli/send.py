@@ -32,9 +32,9 @@ from zerogpu_desktop.run_records import failed_run, succeeded_run
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage import ensure_data_dir
 from zerogpu_desktop.storage.calibration import CalibrationStore
-from zerogpu_desktop.storage.history import HistoryStore
-from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
-from zerogpu_desktop.storage.presets import Preset, PresetStore
+from zerogpu_desktop.storage.history.store import HistoryStore
+from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
+from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 from zerogpu_desktop.templating import MissingVariablesError, find_variables, render
 
 

@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from zerogpu_desktop.api.client import RetryNotice, ZeroGPUClient
-    from zerogpu_desktop.storage.history import HistoryStore
-    from zerogpu_desktop.storage.history_types import RunRecord
-    from zerogpu_desktop.storage.history_writer import HistoryWriter
+    from zerogpu_desktop.storage.history.store import HistoryStore
+    from zerogpu_desktop.storage.history.types import RunRecord
+    from zerogpu_desktop.storage.history.writer import HistoryWriter
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +271,7 @@ class SendController(QObject):
 
     def open_history(self) -> HistoryStore | None:
         """Opens the history database once; a failure is told once and runs go unrecorded."""
-        from zerogpu_desktop.storage.history_types import HistoryError
+        from zerogpu_desktop.storage.history.types import HistoryError
 
         if self.history is None and self.history_problem is None:
             try:
@@ -293,7 +293,7 @@ class SendController(QObject):
         """
         import asyncio
 
-        from zerogpu_desktop.storage.history_types import HistoryError
+        from zerogpu_desktop.storage.history.types import HistoryError
 
         if self.history is not None or self.history_problem is not None:
             return
@@ -332,7 +332,7 @@ class SendController(QObject):
         if self.open_history() is None:
             return
         if self._writer is None:
-            from zerogpu_desktop.storage.history_writer import HistoryWriter
+            from zerogpu_desktop.storage.history.writer import HistoryWriter
 
             self._writer = HistoryWriter(self.services.data_dir)
         import asyncio
@@ -341,7 +341,7 @@ class SendController(QObject):
         self.spawn(self._announce_recorded(future))
 
     async def _announce_recorded(self, future: asyncio.Future[int]) -> None:
-        from zerogpu_desktop.storage.history_types import HistoryError
+        from zerogpu_desktop.storage.history.types import HistoryError
 
         try:
             run_id = await future

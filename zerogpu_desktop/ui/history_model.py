@@ -14,11 +14,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from zerogpu_desktop.api.tokens import TruncationStatus
 from zerogpu_desktop.safe_text import safe_for_display
-from zerogpu_desktop.storage.history_types import RunSummary
+from zerogpu_desktop.storage.history.types import RunSummary
 from zerogpu_desktop.ui.palette import tone, truncation_colour
 
 if TYPE_CHECKING:
-    from zerogpu_desktop.storage.history import HistoryStore
+    from zerogpu_desktop.storage.history.store import HistoryStore
 
 PAGE_SIZE = 200
 COLUMNS = ("When", "Model", "Prompt", "Tokens", "Result")

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
+from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
 from zerogpu_desktop.ui.controls import confirm_box, named_button, widget_key
 from zerogpu_desktop.ui.history_model import HistoryTableModel
 
 if TYPE_CHECKING:
-    from zerogpu_desktop.storage.history import HistoryStore
+    from zerogpu_desktop.storage.history.store import HistoryStore
 
 #: Typing pauses this long before the search runs.
 SEARCH_DELAY_MS = 200

@@ -30,8 +30,8 @@ from zerogpu_desktop.api.models import Usage
 from zerogpu_desktop.api.tokens import TruncationAssessment, estimate_tokens
 from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.safe_text import safe_for_display
-from zerogpu_desktop.storage.history_types import RunRecord
-from zerogpu_desktop.storage.presets import (
+from zerogpu_desktop.storage.history.types import RunRecord
+from zerogpu_desktop.storage.presets.store import (
     ConflictPolicy,
     Preset,
     PresetError,

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from zerogpu_desktop.safe_text import safe_for_display
-from zerogpu_desktop.storage.preset_names import name_key, unique_name
-from zerogpu_desktop.storage.presets import Preset, PresetError, PresetStore
+from zerogpu_desktop.storage.presets.names import name_key, unique_name
+from zerogpu_desktop.storage.presets.store import Preset, PresetError, PresetStore
 from zerogpu_desktop.ui.controls import confirm_box, named_button, widget_key
 
 #: Builds a preset named `name` from what is in the editors now.

@@ -16,8 +16,8 @@ from zerogpu_desktop.storage.calibration import CalibrationStore
 
 if TYPE_CHECKING:
     from zerogpu_desktop.credentials import KeyStore
-    from zerogpu_desktop.storage.history import HistoryStore
-    from zerogpu_desktop.storage.presets import PresetStore
+    from zerogpu_desktop.storage.history.store import HistoryStore
+    from zerogpu_desktop.storage.presets.store import PresetStore
 
 
 @dataclass
@@ -38,7 +38,7 @@ class AppServices:
     def preset_store(self) -> PresetStore:
         """Made on first use, after the window's first frame."""
         if self._presets is None:
-            from zerogpu_desktop.storage.presets import PresetStore
+            from zerogpu_desktop.storage.presets.store import PresetStore
 
             self._presets = PresetStore(self.data_dir)
         return self._presets
@@ -53,7 +53,7 @@ class AppServices:
 
     def open_history(self, *, check: bool = True) -> HistoryStore:
         """Opens (and checks) the history database; see `HistoryStore` for what can fail."""
-        from zerogpu_desktop.storage.history import HistoryStore
+        from zerogpu_desktop.storage.history.store import HistoryStore
 
         return HistoryStore(self.data_dir, check=check)
 

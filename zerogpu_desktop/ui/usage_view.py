@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zerogpu_desktop.storage.history_types import HistoryError
+from zerogpu_desktop.storage.history.types import HistoryError
 
 if TYPE_CHECKING:
-    from zerogpu_desktop.storage.history import HistoryStore
+    from zerogpu_desktop.storage.history.store import HistoryStore
 
 DAYS = 30
 HEADERS = ("Day", "Model", "Runs", "Input", "Output", "Total")

@@ -14,7 +14,7 @@ on purpose, so nothing they type is passed through as syntax:
 - the last term, unless it is a closed quoted phrase or a single character, gets ``*``
   (prefix match) so results appear while the user is still typing a word. One character is
   searched as a whole word: "every word starting with t" finds nearly every run and, having
-  no prefix index (see ``history_schema``), is the one slow query;
+  no prefix index (see ``schema``), is the one slow query;
 - terms without a letter or digit (``"``, ``*``, ``--``, emoji) are dropped: the tokenizer
   would turn them into nothing. A text with no terms left means "no search".
 

@@ -2,8 +2,8 @@
 
 SQLite (stdlib ``sqlite3``) in WAL mode with ``synchronous=NORMAL``, checked with
 ``PRAGMA quick_check`` at open; a damaged file is moved aside and a fresh one started (see
-``history_open``). Tables and migrations are in ``history_schema``; how search text becomes
-an FTS5 query is in ``history_search``.
+``opening``). Tables and migrations are in ``schema``; how search text becomes
+an FTS5 query is in ``search``.
 
 Ordering and paging: "newest first" is ``ORDER BY id DESC``. Ids are AUTOINCREMENT, so they
 follow recording order, and both the table and the FTS5 index are stored in id order: a
@@ -32,17 +32,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from zerogpu_desktop.storage.history_open import open_history_db
-from zerogpu_desktop.storage.history_schema import DELETE_TRIGGER, INSERT_TRIGGER
-from zerogpu_desktop.storage.history_search import fts_query
-from zerogpu_desktop.storage.history_types import (
+from zerogpu_desktop.storage.history.opening import open_history_db
+from zerogpu_desktop.storage.history.schema import DELETE_TRIGGER, INSERT_TRIGGER
+from zerogpu_desktop.storage.history.search import fts_query
+from zerogpu_desktop.storage.history.types import (
     DailyUsage,
     HistoryError,
     RunRecord,
     RunSummary,
     status_from_db,
 )
-from zerogpu_desktop.storage.history_values import row_params
+from zerogpu_desktop.storage.history.values import row_params
 
 __all__ = ["DailyUsage", "HistoryError", "HistoryStore", "RunRecord", "RunSummary"]
 
@@ -102,7 +102,7 @@ class HistoryStore:
         Args:
             data_dir: The app's data folder (must exist).
             now: Time used to name a set-aside damaged file; for tests.
-            check: run ``quick_check`` at open (see ``history_open.open_history_db``).
+            check: run ``quick_check`` at open (see ``opening.open_history_db``).
 
         Raises:
             HistoryError: The database is fine but cannot be used now (locked, read-only,
@@ -116,7 +116,7 @@ class HistoryStore:
     def record(self, run: RunRecord) -> int:
         """Store ``run`` (its ``id`` is ignored) and return the new id.
 
-        Values SQLite cannot take are made storable first (see ``history_values``), so the
+        Values SQLite cannot take are made storable first (see ``values``), so the
         content of a run never keeps it out of the history.
 
         Raises:
@@ -193,7 +193,7 @@ class HistoryStore:
         Args:
             offset: Rows to skip (after ``before_id`` filtering).
             limit: Rows to return, 1 to MAX_PAGE_SIZE.
-            search: Search box text (see ``history_search``); blank lists everything.
+            search: Search box text (see ``search``); blank lists everything.
             before_id: Only runs older than this id: keyset paging for scrolling.
 
         Raises:

@@ -13,8 +13,8 @@ import pytest
 
 from zerogpu_desktop.api.models import Usage
 from zerogpu_desktop.api.tokens import TruncationStatus
-from zerogpu_desktop.storage.history import DailyUsage, HistoryStore, RunRecord
-from zerogpu_desktop.storage.history_schema import SCHEMA_VERSION
+from zerogpu_desktop.storage.history.schema import SCHEMA_VERSION
+from zerogpu_desktop.storage.history.store import DailyUsage, HistoryStore, RunRecord
 
 UNICODE = 'Grüße, 世界! 👩‍💻 e\u0301 \t tabs\r\nCRLF \\ "quotes" \u2028 end'
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from zerogpu_desktop.storage.preset_import import merge_import
-from zerogpu_desktop.storage.presets import (
+from zerogpu_desktop.storage.presets.merge import merge_import
+from zerogpu_desktop.storage.presets.store import (
     ImportBatch,
     Preset,
     PresetFormatError,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from zerogpu_desktop.storage.presets import (
+from zerogpu_desktop.storage.presets.store import (
     InvalidPresetNameError,
     Preset,
     PresetExistsError,

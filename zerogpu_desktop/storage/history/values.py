@@ -26,7 +26,7 @@ from typing import Any
 
 from zerogpu_desktop.api.tokens import TruncationStatus
 from zerogpu_desktop.safe_text import replace_surrogates
-from zerogpu_desktop.storage.history_types import RunRecord, preview_of
+from zerogpu_desktop.storage.history.types import RunRecord, preview_of
 
 SQLITE_MAX_INT = 2**63 - 1
 LATEST_STORABLE_TIME = 253_402_300_799.0

@@ -1,6 +1,6 @@
 """Presets as JSON: the one format used by ``presets.json``, exports and imports.
 
-The format is specified in the ``zerogpu_desktop.storage.presets`` docstring and in
+The format is specified in the ``zerogpu_desktop.storage.presets.store`` docstring and in
 ``docs/preset-format.md``. One format for the store and for exchange means an export can be
 dropped into another data folder as ``presets.json`` and a ``presets.json`` can be imported.
 
@@ -25,13 +25,13 @@ from zerogpu_desktop.storage.local_files import (
     parse_json,
     read_capped,
 )
-from zerogpu_desktop.storage.preset_names import (
+from zerogpu_desktop.storage.presets.names import (
     PresetError,
     clean_preset_name,
     name_key,
     require_safe_name,
 )
-from zerogpu_desktop.storage.preset_types import Preset, PresetFileReadError, PresetFormatError
+from zerogpu_desktop.storage.presets.types import Preset, PresetFileReadError, PresetFormatError
 
 FORMAT_ID = "zerogpu-desktop-presets"
 FORMAT_VERSION = 1

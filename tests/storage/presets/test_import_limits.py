@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from zerogpu_desktop.storage import MAX_LOCAL_FILE_BYTES, atomic
-from zerogpu_desktop.storage.presets import (
+from zerogpu_desktop.storage.presets.store import (
     PresetFileReadError,
     PresetFormatError,
     PresetStore,

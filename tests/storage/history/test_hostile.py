@@ -14,10 +14,10 @@ from typing import Any, cast
 import pytest
 
 from zerogpu_desktop.api.tokens import TruncationStatus
-from zerogpu_desktop.storage.history import HistoryStore, RunRecord
-from zerogpu_desktop.storage.history_types import HistoryError
-from zerogpu_desktop.storage.history_values import SQLITE_MAX_INT, row_params, token_count
-from zerogpu_desktop.storage.history_writer import HistoryWriter
+from zerogpu_desktop.storage.history.store import HistoryStore, RunRecord
+from zerogpu_desktop.storage.history.types import HistoryError
+from zerogpu_desktop.storage.history.values import SQLITE_MAX_INT, row_params, token_count
+from zerogpu_desktop.storage.history.writer import HistoryWriter
 
 NOW = 1_700_000_000.0
 
@@ -223,14 +223,14 @@ def test_the_writer_logs_a_failure_nobody_waits_for(
                 raise RuntimeError("boom")
             return super().record(run)
 
-    monkeypatch.setattr("zerogpu_desktop.storage.history_writer.HistoryStore", FailingFirst)
+    monkeypatch.setattr("zerogpu_desktop.storage.history.writer.HistoryStore", FailingFirst)
     writer = HistoryWriter(tmp_path)
     writer.submit(RunRecord("m", "s", "first", created=NOW))
     unwatched = writer.submit(RunRecord("m", "s", "second", created=NOW))
     assert unwatched.cancel()
     third = writer.submit(RunRecord("m", "s", "third", created=NOW))
 
-    with caplog.at_level(logging.WARNING, logger="zerogpu_desktop.storage.history_writer"):
+    with caplog.at_level(logging.WARNING, logger="zerogpu_desktop.storage.history.writer"):
         first_may_finish.set()
         assert isinstance(third.result(timeout=10), int)
 
@@ -247,7 +247,7 @@ def test_an_open_failure_of_any_kind_fails_each_future_with_a_sentence(
     def cannot_open(*args: object, **kwargs: object) -> HistoryStore:
         raise MemoryError("no room")
 
-    monkeypatch.setattr("zerogpu_desktop.storage.history_writer.HistoryStore", cannot_open)
+    monkeypatch.setattr("zerogpu_desktop.storage.history.writer.HistoryStore", cannot_open)
     writer = HistoryWriter(tmp_path)
 
     first = writer.submit(RunRecord("m", "s", "a"))

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
-from zerogpu_desktop.storage.preset_format import ImportBatch
-from zerogpu_desktop.storage.preset_names import name_key, unique_name
-from zerogpu_desktop.storage.preset_types import Preset
+from zerogpu_desktop.storage.presets.format import ImportBatch
+from zerogpu_desktop.storage.presets.names import name_key, unique_name
+from zerogpu_desktop.storage.presets.types import Preset
 
 ConflictPolicy = Literal["rename", "skip", "replace"]
 """What to do with an imported preset whose name is already taken."""

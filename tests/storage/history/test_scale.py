@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.benchmarks.bench_history import make_runs, percentile, search_terms
-from zerogpu_desktop.storage.history import HistoryStore
+from zerogpu_desktop.storage.history.store import HistoryStore
 
 RUNS = 100_000
 SEARCH_PAGE_P99_LIMIT_MS = 50.0

@@ -39,21 +39,21 @@ from dataclasses import replace
 from pathlib import Path
 
 from zerogpu_desktop.storage.atomic import atomic_write_text, save_json
-from zerogpu_desktop.storage.preset_file import read_presets_file
-from zerogpu_desktop.storage.preset_format import (
+from zerogpu_desktop.storage.presets.file import read_presets_file
+from zerogpu_desktop.storage.presets.format import (
     ImportBatch,
     export_presets,
     parse_import,
     presets_document,
     read_import_file,
 )
-from zerogpu_desktop.storage.preset_import import (
+from zerogpu_desktop.storage.presets.merge import (
     ConflictPolicy,
     ImportReport,
     conflicting_names,
     merge_import,
 )
-from zerogpu_desktop.storage.preset_names import (
+from zerogpu_desktop.storage.presets.names import (
     InvalidPresetNameError,
     PresetError,
     clean_preset_name,
@@ -61,7 +61,7 @@ from zerogpu_desktop.storage.preset_names import (
     require_safe_name,
     unique_name,
 )
-from zerogpu_desktop.storage.preset_types import (
+from zerogpu_desktop.storage.presets.types import (
     Preset,
     PresetExistsError,
     PresetFileReadError,
@@ -103,7 +103,7 @@ class PresetStore:
     Attributes:
         path: The presets file.
         last_problem: A sentence the UI should show once after a read found the file broken
-            or partly unreadable (see ``preset_file``), else None.
+            or partly unreadable (see ``file``), else None.
     """
 
     def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:

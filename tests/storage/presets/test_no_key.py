@@ -17,9 +17,9 @@ import pytest
 
 from tests.credentials.fake_backends import MemoryKeyring
 from zerogpu_desktop.credentials.keystore import KeyStore
-from zerogpu_desktop.storage.history import HistoryStore, RunRecord
-from zerogpu_desktop.storage.preset_format import PRESET_FIELDS
-from zerogpu_desktop.storage.presets import Preset, PresetStore, parse_import
+from zerogpu_desktop.storage.history.store import HistoryStore, RunRecord
+from zerogpu_desktop.storage.presets.format import PRESET_FIELDS
+from zerogpu_desktop.storage.presets.store import Preset, PresetStore, parse_import
 
 FAKE_KEY = "zgpu-sk-test-3f9a1c77e0b24d5f8a6e1b2c9d0e4f7a"
 _KEYLIKE = re.compile(r"key|secret|password|token(?!_limit)|auth|credential|bearer", re.I)

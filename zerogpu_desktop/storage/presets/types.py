@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from zerogpu_desktop.safe_text import safe_for_display
-from zerogpu_desktop.storage.preset_names import PresetError, clean_preset_name
+from zerogpu_desktop.storage.presets.names import PresetError, clean_preset_name
 
 
 class PresetNotFoundError(PresetError, LookupError):

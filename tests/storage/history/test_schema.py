@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from zerogpu_desktop.storage import history_schema
-from zerogpu_desktop.storage.history_schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from zerogpu_desktop.storage.history import schema as history_schema
+from zerogpu_desktop.storage.history.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 
 def connect(path: Path) -> sqlite3.Connection:

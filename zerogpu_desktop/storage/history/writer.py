@@ -14,8 +14,8 @@ import threading
 from concurrent.futures import Future
 from pathlib import Path
 
-from zerogpu_desktop.storage.history import HistoryStore
-from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
+from zerogpu_desktop.storage.history.store import HistoryStore
+from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
 
 _STOP = object()
 _log = logging.getLogger(__name__)

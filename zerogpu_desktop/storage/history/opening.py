@@ -21,8 +21,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from zerogpu_desktop.storage.history_schema import configure, migrate
-from zerogpu_desktop.storage.history_types import HistoryError
+from zerogpu_desktop.storage.history.schema import configure, migrate
+from zerogpu_desktop.storage.history.types import HistoryError
 
 _log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from zerogpu_desktop.storage.history import HistoryStore
-from zerogpu_desktop.storage.history_types import HistoryError, RunRecord
-from zerogpu_desktop.storage.history_writer import HistoryWriter
+from zerogpu_desktop.storage.history.store import HistoryStore
+from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
+from zerogpu_desktop.storage.history.writer import HistoryWriter
 
 
 def test_writes_in_order_and_returns_ids(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_a_run_whose_future_was_cancelled_is_still_written(
             first_write_may_finish.wait(10)
             return super().record(record)
 
-    monkeypatch.setattr("zerogpu_desktop.storage.history_writer.HistoryStore", SlowFirstWrite)
+    monkeypatch.setattr("zerogpu_desktop.storage.history.writer.HistoryStore", SlowFirstWrite)
     writer = HistoryWriter(tmp_path)
     writer.submit(RunRecord(model="m", system_prompt="", user_prompt="first"))
     second = writer.submit(RunRecord(model="m", system_prompt="", user_prompt="second"))

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from zerogpu_desktop.storage.preset_file import read_presets_file
-from zerogpu_desktop.storage.presets import Preset, PresetStore
+from zerogpu_desktop.storage.presets.file import read_presets_file
+from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 
 STAMP = datetime(2024, 1, 2, 3, 4, 5)
 ENTRY = {"name": "Good", "model": "m", "system_prompt": "s", "user_prompt": "u"}

@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 
 from zerogpu_desktop.storage.atomic import load_json_or_quarantine
-from zerogpu_desktop.storage.preset_format import check_envelope, read_entries
-from zerogpu_desktop.storage.preset_types import Preset, PresetFormatError
+from zerogpu_desktop.storage.presets.format import check_envelope, read_entries
+from zerogpu_desktop.storage.presets.types import Preset, PresetFormatError
 
 _log = logging.getLogger(__name__)
 

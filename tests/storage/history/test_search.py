@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from zerogpu_desktop.storage.history import HistoryStore, RunRecord
-from zerogpu_desktop.storage.history_search import MAX_TERMS, fts_query
+from zerogpu_desktop.storage.history.search import MAX_TERMS, fts_query
+from zerogpu_desktop.storage.history.store import HistoryStore, RunRecord
 
 ODD_INPUTS = [
     '"',

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from zerogpu_desktop.storage import history_open
-from zerogpu_desktop.storage.history import HistoryError, HistoryStore, RunRecord
+from zerogpu_desktop.storage.history import opening as history_open
+from zerogpu_desktop.storage.history.store import HistoryError, HistoryStore, RunRecord
 
 STAMP = datetime(2024, 1, 2, 3, 4, 5)
 ASIDE = "history.sqlite3.corrupt-20240102-030405"
