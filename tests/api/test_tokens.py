@@ -102,3 +102,13 @@ def test_rejected_verdict_words() -> None:
     verdict = rejected_assessment("x" * 10)
     assert verdict.status is TruncationStatus.REJECTED
     assert verdict.explanation == "Rejected: input longer than the model's context length."
+
+
+def test_an_unknown_verdict_gives_the_real_reason_when_the_counts_were_absurd() -> None:
+    from zerogpu_desktop.api.tokens import TruncationStatus, assess_truncation
+
+    problem = "the server reported token counts that cannot be right: input_tokens is negative"
+    verdict = assess_truncation("hello", None, usage_problem=problem)
+    assert verdict.status is TruncationStatus.UNKNOWN
+    assert verdict.explanation == f"Unknown: {problem}, so truncation cannot be checked."
+    assert "did not report" not in verdict.explanation

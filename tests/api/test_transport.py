@@ -99,6 +99,8 @@ def test_a_remote_https_request_still_honours_the_proxy(proxy: PosingProxy) -> N
     [
         ("ALL_PROXY", "socks5://127.0.0.1:1080", "SOCKS proxies need the optional package"),
         ("HTTPS_PROXY", "ftp://127.0.0.1:21", "a ftp:// proxy is not supported"),
+        ("HTTPS_PROXY", "http://127.0.0.1:notaport", "not a valid proxy address"),
+        ("HTTPS_PROXY", "http://127.0.0.1\x1b:3128", "not a valid proxy address"),
     ],
 )
 def test_a_proxy_setting_the_client_cannot_use_is_a_sentence(
@@ -136,7 +138,7 @@ def test_plain_http_to_a_name_that_only_looks_local_is_refused(url: str) -> None
     with pytest.raises(InsecureTransportError) as caught:
         ZeroGPUClient(KEY, "p", base_url=url)
     message = caught.value.message
-    assert "use https://, or a loopback address" in message
+    assert "which is not a loopback address: use https://" in message
     assert "allow" not in message.lower()
     assert "allow" not in explain(caught.value).as_line().lower()
 
@@ -169,3 +171,22 @@ def test_spaces_around_a_pasted_base_url_are_forgiven() -> None:
     assert ZeroGPUClient(KEY, "p", base_url="  https://api.zerogpu.ai/ ").base_url == (
         "https://api.zerogpu.ai"
     )
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999", "https://api.zerogpu.ai:0x50"])
+def test_a_port_that_cannot_be_is_named_as_the_problem(url: str) -> None:
+    with pytest.raises(RequestRefusedError, match="port is not a number from 1 to 65535"):
+        ZeroGPUClient(KEY, "p", base_url=url)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/#frag", "http://127.0.0.1:8080/?q=1", "https://a.example?"]
+)
+def test_a_query_or_fragment_is_refused_since_the_path_would_be_lost(url: str) -> None:
+    with pytest.raises(RequestRefusedError, match=r"must not have a \?query or #fragment"):
+        ZeroGPUClient(KEY, "p", base_url=url)
+
+
+def test_a_path_prefix_is_kept() -> None:
+    client = ZeroGPUClient(KEY, "p", base_url="https://gateway.example/zerogpu/")
+    assert client.base_url == "https://gateway.example/zerogpu"

@@ -28,11 +28,12 @@ def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
-        (["--timeout", "nan"], "argument --timeout: give a number of seconds above 0"),
-        (["--timeout", "inf"], "argument --timeout: give a number of seconds above 0"),
-        (["--timeout", "-1"], "argument --timeout: give a number of seconds above 0"),
-        (["--timeout", "0"], "argument --timeout: give a number of seconds above 0"),
-        (["--timeout", "1e400"], "argument --timeout: give a number of seconds above 0"),
+        (["--timeout", "nan"], "argument --timeout: give a number of seconds from 0.01"),
+        (["--timeout", "inf"], "argument --timeout: give a number of seconds from 0.01"),
+        (["--timeout", "-1"], "argument --timeout: give a number of seconds from 0.01"),
+        (["--timeout", "0"], "argument --timeout: give a number of seconds from 0.01"),
+        (["--timeout", "1e400"], "argument --timeout: give a number of seconds from 0.01"),
+        (["--timeout", "1e-320"], "argument --timeout: give a number of seconds from 0.01"),
         (["--max-retries", "-1"], "the number of retries must be a whole number from 0 to 10"),
         (["--max-retries", "11"], "the number of retries must be a whole number from 0 to 10"),
         (["--input-limit", "-5"], "the token limit must be a whole number from 1"),

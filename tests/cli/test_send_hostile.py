@@ -90,6 +90,7 @@ def assert_key_nowhere(run: Run, data_dir: Path) -> None:
         ("stacked-bomb", "1", "compressed more than once"),
         ("nested", "1", "nested more than 1,000 levels deep"),
         ("huge-array", "32", "more than 1,000,000 JSON values"),
+        ("many-objects", "16", "more than 100,000 JSON objects and arrays"),
     ],
 )
 def test_a_hostile_reply_is_bounded_and_explained(

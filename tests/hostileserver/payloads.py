@@ -70,3 +70,13 @@ def huge_array() -> bytes:
     head, tail = b'{"output": [', b"{}]}"
     count = (HUGE_ARRAY_BYTES - len(head) - len(tail)) // 3
     return head + b"{}," * count + tail
+
+
+@functools.cache
+def many_objects() -> bytes:
+    """~15 MiB of small one-key objects with unique keys: 1,000,000 values, under the value
+    limit, that would still cost json.loads ~230 MB."""
+    head, tail = b'{"id": "r", "output": [], "x": [', b"]}"
+    count = 499_990
+    items = b",".join(b'{"k%07d":"v%015d"}' % (i, i) for i in range(count))
+    return head + items + tail

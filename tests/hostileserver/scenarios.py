@@ -205,6 +205,11 @@ _ALL = [
         _fixed(payloads.deeply_nested),
     ),
     Scenario("huge-array", "200, 16 MiB of [{},{},…]", _fixed(payloads.huge_array)),
+    Scenario(
+        "many-objects",
+        "200, ~15 MiB of 500,000 one-key objects: under the value limit",
+        _fixed(payloads.many_objects),
+    ),
     *(
         Scenario(f"numbers-{name}", f"200, usage counts and created are {name}", _numbers(value))
         for name, value in NUMBERS.items()

@@ -22,6 +22,7 @@ import math
 from typing import Any
 
 __all__ = [
+    "MAX_JSON_CONTAINERS",
     "MAX_JSON_DEPTH",
     "MAX_JSON_VALUES",
     "JSONLimitError",
@@ -31,6 +32,9 @@ __all__ = [
 
 MAX_JSON_VALUES = 1_000_000
 MAX_JSON_DEPTH = 1_000
+#: Each object or array costs Python far more than its bytes (a one-key dict ~230 bytes):
+#: 500,000 small objects, under the value limit, cost ~230 MB. An answer has a handful.
+MAX_JSON_CONTAINERS = 100_000
 #: An integer with more digits than this is no count anyone means: it becomes infinity.
 _MAX_INTEGER_DIGITS = 40
 
@@ -61,9 +65,14 @@ def _deepest_nesting(structure: bytes) -> int:
 
 
 def check_json_limits(
-    body: bytes, *, max_values: int = MAX_JSON_VALUES, max_depth: int = MAX_JSON_DEPTH
+    body: bytes,
+    *,
+    max_values: int = MAX_JSON_VALUES,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_containers: int = MAX_JSON_CONTAINERS,
 ) -> None:
-    """Raises `JSONLimitError` when `body` holds more values or deeper nesting than allowed.
+    """Raises `JSONLimitError` when `body` holds more values, objects and arrays, or deeper
+    nesting than allowed.
 
     Each value but the first follows a comma or an opening bracket, so commas + opening
     brackets + 1 bounds the number of values from above.
@@ -73,7 +82,7 @@ def check_json_limits(
         # promises UTF-8, where a raw NUL cannot occur.
         raise JSONLimitError("is not UTF-8 JSON (it contains NUL bytes)")
     opening = body.count(b"[") + body.count(b"{")
-    if opening + body.count(b",") + 1 <= max_values and opening <= max_depth:
+    if opening + body.count(b",") + 1 <= max_values and opening <= min(max_depth, max_containers):
         return  # even counting what is inside strings, nothing is over a limit
     structure = _outside_strings(body)
     opening = structure.count(b"[") + structure.count(b"{")
@@ -81,6 +90,8 @@ def check_json_limits(
         raise JSONLimitError(f"holds more than {max_values:,} JSON values")
     if opening > max_depth and _deepest_nesting(structure) > max_depth:
         raise JSONLimitError(f"is nested more than {max_depth:,} levels deep")
+    if opening > max_containers:
+        raise JSONLimitError(f"holds more than {max_containers:,} JSON objects and arrays")
 
 
 def _bounded_int(digits: str) -> int | float:

@@ -47,9 +47,10 @@ _HEADER_PATTERN = re.compile(r"(x-api-key['\"]?\s*[:=,]\s*['\"]?(?:b['\"])?)([^'
 #: Secrets shorter than this are not scrubbed by value: replacing "a"
 #: everywhere would shred every log line while protecting nothing.
 _MIN_SECRET_LENGTH = 4
-#: A piece of a secret this long is scrubbed too: a server that cut its echo of the key, or
-#: an excerpt cut through it, must not leave the first characters readable.
-_MIN_PREFIX_LENGTH = 8
+#: A piece of a secret this long is scrubbed too, wherever it stands in the secret: a
+#: server that echoed the key cut or changed, or an excerpt cut through it, leaves no
+#: readable part of it.
+_MIN_PIECE_LENGTH = 8
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -73,42 +74,79 @@ def _forms(secret: str) -> set[str]:
     return {secret, quote(secret, safe=""), quote_plus(secret, safe="")}
 
 
-def _scrub_prefixes(text: str, secret: str) -> str:
-    """Replaces every run of 8+ characters that starts the secret (a cut echo of it)."""
-    if len(secret) < _MIN_PREFIX_LENGTH:
-        return text
-    head = secret[:_MIN_PREFIX_LENGTH]
-    start = text.find(head)
-    if start < 0:
-        return text
-    pieces: list[str] = []
-    done = 0
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _secret_spans(text: str, folded: str, secret: str) -> list[tuple[int, int]]:
+    """Where `secret` stands in `text`: each whole match, and each run of 8+ characters
+    found anywhere in the secret, in any case.
+
+    A server may echo the key cut short, upper-cased, or broken by a line break; whatever
+    piece of it survives must not be readable. Only ASCII letters are folded, so positions
+    in `folded` are positions in `text`.
+    """
+    spans: list[tuple[int, int]] = []
+    start = text.find(secret)
     while start >= 0:
-        end = start + _MIN_PREFIX_LENGTH
-        while end < len(text) and end - start < len(secret) and text[end] == secret[end - start]:
+        spans.append((start, start + len(secret)))
+        start = text.find(secret, start + 1)
+    if len(secret) < _MIN_PIECE_LENGTH:
+        return spans
+    folded_secret = secret.translate(_ASCII_LOWER)
+    pieces = {
+        folded_secret[i : i + _MIN_PIECE_LENGTH]
+        for i in range(len(folded_secret) - _MIN_PIECE_LENGTH + 1)
+    }
+    position = 0
+    while position <= len(folded) - _MIN_PIECE_LENGTH:
+        if folded[position : position + _MIN_PIECE_LENGTH] not in pieces:
+            position += 1
+            continue
+        end = position + _MIN_PIECE_LENGTH
+        while end < len(folded) and folded[position : end + 1] in folded_secret:
             end += 1
-        pieces += (text[done:start], REDACTED)
+        spans.append((position, end))
+        position = end
+    return spans
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each run covered by overlapping or touching spans replaced by one marker."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    kept: list[str] = []
+    done = 0
+    for start, end in merged:
+        kept += (text[done:start], REDACTED)
         done = end
-        start = text.find(head, done)
-    pieces.append(text[done:])
-    return "".join(pieces)
+    kept.append(text[done:])
+    return "".join(kept)
 
 
 def redact(text: str, extra: Iterable[str] = ()) -> str:
     """Returns `text` with every registered secret and `extra` value replaced.
 
-    The URL-encoded forms of each secret and any 8+ character piece that starts one are
-    replaced as well.
+    The URL-encoded forms of each secret and any 8+ character piece of one, in any case,
+    are replaced as well. Every place is found in the original text before anything is
+    replaced, so one secret's marker can never cut another secret into short, readable
+    pieces.
     """
     with _lock:
         values = set(_secrets)
     values.update(s for s in extra if len(s) >= _MIN_SECRET_LENGTH)
-    forms = {form for value in values for form in _forms(value)}
-    for form in sorted(forms, key=len, reverse=True):
-        if form in text:
-            text = text.replace(form, REDACTED)
-    for form in forms:
-        text = _scrub_prefixes(text, form)
+    folded = text.translate(_ASCII_LOWER)
+    spans = [
+        span
+        for value in values
+        for form in _forms(value)
+        for span in _secret_spans(text, folded, form)
+    ]
+    if spans:
+        text = _replace_spans(text, spans)
     return _HEADER_PATTERN.sub(lambda m: m.group(1) + REDACTED, text)
 
 

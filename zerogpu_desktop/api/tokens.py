@@ -171,6 +171,7 @@ def assess_truncation(
     limit: int | None = None,
     model: str = "",
     calibration: TokenCalibration | None = None,
+    usage_problem: str | None = None,
 ) -> TruncationAssessment:
     """Judges whether the input was silently truncated.
 
@@ -180,15 +181,18 @@ def assess_truncation(
         limit: the model's input limit, when the user told us.
         model: the model, to pick its calibration.
         calibration: learned per-model ratios (optional).
+        usage_problem: why the server's counts were not used (`Response.usage_problem`):
+            the verdict must not claim the server reported none.
     """
     calibrated = calibration is not None and calibration.factor_for(model) is not None
     estimated = (
         calibration.estimate(text_sent, model) if calibration else estimate_tokens(text_sent)
     )
     if counted_input_tokens is None:
+        reason = usage_problem or "the server did not report token usage"
         return TruncationAssessment(
             TruncationStatus.UNKNOWN,
-            "Unknown: the server did not report token usage, so truncation cannot be checked.",
+            f"Unknown: {reason}, so truncation cannot be checked.",
             estimated,
             None,
             limit,

@@ -54,20 +54,32 @@ def validate_base_url(base_url: str, *, allow_insecure_http: bool = False) -> st
             "enter it again on one line, like https://api.zerogpu.ai."
         )
     parts = urlsplit(candidate)
+    shown = safe_for_display(candidate)[:100]
     try:
         host = parts.hostname
-        parts.port  # noqa: B018 - a port that is not a number raises here
     except ValueError:
         host = None
     if parts.scheme not in ("http", "https") or not host:
         raise RequestRefusedError(
-            "The base URL must start with https:// and name a host "
-            f"(got {safe_for_display(candidate)[:100]!r})."
+            f"The base URL must start with https:// and name a host (got {shown!r})."
+        )
+    try:
+        parts.port  # noqa: B018 - a port that is not a number from 0 to 65535 raises here
+    except ValueError:
+        raise RequestRefusedError(
+            f"The base URL's port is not a number from 1 to 65535 (got {shown!r})."
+        ) from None
+    if parts.query or parts.fragment or candidate.endswith(("?", "#")):
+        # The request path is appended to the base URL: after a ? or # it would be lost.
+        raise RequestRefusedError(
+            f"The base URL must not have a ?query or #fragment (got {shown!r}): "
+            "remove everything from the ? or # on."
         )
     if parts.scheme == "http" and not allow_insecure_http and not is_loopback_host(host):
         raise InsecureTransportError(
-            f"Refusing to send the API key over plain http to {host}: use https://, or "
-            "a loopback address (127.0.0.1, ::1 or localhost) for a server on this machine."
+            f"Refusing to send the API key over plain http to {host}, which is not a "
+            "loopback address: use https://, or 127.0.0.1, ::1 or localhost for a server on "
+            "this machine."
         )
     return candidate.rstrip("/")
 
@@ -78,6 +90,10 @@ def _unusable_proxy_variable() -> tuple[str, str] | None:
     for name, value in os.environ.items():
         if name.lower() not in _PROXY_VARIABLES or not value.strip():
             continue
+        try:
+            httpx.URL(value.strip() if "://" in value else f"http://{value.strip()}")
+        except (httpx.InvalidURL, ValueError):
+            return name, "its value is not a valid proxy address"
         scheme = value.strip().partition("://")[0].lower() if "://" in value else "http"
         if scheme in _USABLE_PROXY_SCHEMES or (scheme in _SOCKS_SCHEMES and socks_available):
             continue
@@ -110,7 +126,7 @@ def new_http_client(
             follow_redirects=False,
             trust_env=not loopback,
         )
-    except (ImportError, ValueError) as exc:
+    except (ImportError, ValueError, httpx.InvalidURL) as exc:
         found = _unusable_proxy_variable()
         if found is None:
             raise RequestRefusedError(

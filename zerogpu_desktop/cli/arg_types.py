@@ -19,6 +19,8 @@ MAX_RETRIES = 10
 MAX_RESPONSE_MB = 1024
 #: A day: longer is a typo, and socket timeouts overflow on absurd values.
 MAX_SECONDS = 86_400.0
+#: No request can be answered sooner; a smaller "deadline" (1e-320) is a typo.
+MIN_SECONDS = 0.01
 #: No model takes a billion input tokens; bigger is a typo.
 MAX_TOKEN_LIMIT = 1_000_000_000
 #: SQLite's INTEGER is signed 64-bit.
@@ -38,14 +40,15 @@ def _integer(text: str, what: str, low: int, high: int) -> int:
 
 
 def seconds(text: str) -> float:
-    """A finite number of seconds above zero: NaN, infinity, zero and negatives are refused."""
+    """A finite number of seconds from 0.01 to a day: NaN, infinity, zero and negatives are
+    refused."""
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and 0 < value <= MAX_SECONDS):
+    if not (math.isfinite(value) and MIN_SECONDS <= value <= MAX_SECONDS):
         raise argparse.ArgumentTypeError(
-            f"give a number of seconds above 0 and at most {MAX_SECONDS:,.0f}, "
+            f"give a number of seconds from {MIN_SECONDS:g} to {MAX_SECONDS:,.0f}, "
             f"such as 30 (got {text!r})."
         )
     return value

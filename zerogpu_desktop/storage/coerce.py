@@ -57,3 +57,14 @@ def positive_int_or_none(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value if value > 0 else None
+
+
+#: No model takes a billion input tokens: a bigger limit in a file is a typo or hostile, and
+#: would make every verdict meaningless ("below the limit of 99,999,…").
+MAX_INPUT_TOKEN_LIMIT = 1_000_000_000
+
+
+def token_limit_or_none(value: object) -> int | None:
+    """Return ``value`` if it is an integer from 1 to ``MAX_INPUT_TOKEN_LIMIT``, else None."""
+    limit = positive_int_or_none(value)
+    return limit if limit is not None and limit <= MAX_INPUT_TOKEN_LIMIT else None

@@ -21,6 +21,8 @@ import os
 import stat
 from pathlib import Path
 
+from zerogpu_desktop.api.json_limits import JSONLimitError, check_json_limits
+
 MAX_LOCAL_FILE_BYTES = 64 * 1024 * 1024
 """No settings, draft, layout, calibration or presets file is anywhere near this (a draft of
 a few MB is already large); above it the file is damaged or not one of ours."""
@@ -127,6 +129,8 @@ def parse_json(content: bytes | str, *, encoding: str = "utf-8") -> object:
     ``json.loads`` raises more than ``JSONDecodeError``: ``RecursionError`` for deep nesting
     and a plain ``ValueError`` for an integer longer than Python's digit limit. Both are
     damaged content like any other, so both must be caught for the file to be set aside.
+    Before decoding, the same value, object and depth limits as for a server's reply apply
+    (``api.json_limits``): a local file or an import can be as hostile as a reply.
 
     Args:
         content: The raw bytes (decoded with ``encoding``) or text.
@@ -134,11 +138,20 @@ def parse_json(content: bytes | str, *, encoding: str = "utf-8") -> object:
     """
     if isinstance(content, bytes):
         try:
-            content = content.decode(encoding)
+            text = content.decode(encoding)
         except UnicodeDecodeError:
             raise FileContentError("is not UTF-8 text") from None
+    else:
+        text = content
     try:
-        return json.loads(content)
+        # A 64 MiB file of `{}` entries would cost json.loads gigabytes: count first.
+        check_json_limits(
+            content if isinstance(content, bytes) else text.encode("utf-8", "surrogatepass")
+        )
+    except JSONLimitError as exc:
+        raise FileContentError(f"is not usable JSON (it {exc.reason})") from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileContentError(f"is not valid JSON ({exc.msg} at line {exc.lineno})") from None
     except RecursionError:
@@ -146,6 +159,26 @@ def parse_json(content: bytes | str, *, encoding: str = "utf-8") -> object:
     except ValueError:
         reason = "is not usable JSON (it holds a number with too many digits)"
         raise FileContentError(reason) from None
+
+
+def check_replaceable(path: Path) -> None:
+    """Refuses to write over anything but a regular file (or nothing).
+
+    Writing a file means replacing it by rename: over a device, a named pipe or a symbolic
+    link that would put a plain file where the system or the user had something else.
+
+    Raises:
+        NotARegularFileError: ``path`` exists and is not a regular file (a symbolic link
+            counts as not one, whatever it points to).
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise NotARegularFileError(path, "symbolic link")
+    if not stat.S_ISREG(mode):
+        raise NotARegularFileError(path, _kind_of(mode))
 
 
 def os_reason(exc: OSError) -> str:

@@ -209,4 +209,17 @@ def test_unreadable_entries_are_part_of_the_report(store: PresetStore) -> None:
 
     assert report.added == ("A",)
     assert len(report.unreadable) == 1
-    assert report.summary() == "Imported 1 preset (1 added, 1 unreadable)."
+    assert report.summary() == (
+        f"Imported 1 preset (1 added, 1 unreadable). {report.unreadable[0]}"
+    )
+
+
+def test_a_summary_explains_three_unreadable_entries_and_counts_the_rest(
+    store: PresetStore,
+) -> None:
+    entries = [{"nope": n} for n in range(5)]
+    report = store.import_presets(parse_import(_document(*entries)))
+    summary = report.summary()
+    assert summary.startswith("Imported 0 presets (5 unreadable). ")
+    assert summary.count(report.unreadable[0].split(":")[0]) >= 1
+    assert summary.endswith("(2 more like these.)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -17,6 +18,8 @@ import pytest
 
 from zerogpu_desktop.storage import MAX_LOCAL_FILE_BYTES, atomic
 from zerogpu_desktop.storage.presets.store import (
+    Preset,
+    PresetExportTargetError,
     PresetFileReadError,
     PresetFormatError,
     PresetStore,
@@ -125,7 +128,7 @@ def test_a_missing_file_is_a_reading_problem_too(tmp_path: Path, store: PresetSt
     [
         (b"\xff\xfe\x00", "it is not UTF-8 text"),
         (b"{nope", "it is not valid JSON"),
-        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than 1,000 levels deep"),
         (b'{"version": 1' + b"0" * 5_000 + b"}", "a number with too many digits"),
     ],
     ids=["not-utf8", "not-json", "deep", "5000-digits"],
@@ -161,3 +164,62 @@ def test_an_os_error_out_of_import_file_means_the_write_failed(
 
     assert not isinstance(failed.value, PresetFormatError)
     assert not store.path.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "folder"])
+def test_an_export_never_replaces_anything_but_a_regular_file(tmp_path: Path, kind: str) -> None:
+    store = PresetStore(tmp_path)
+    store.save(Preset("p", "m", "", "u"))
+    target = tmp_path / "target"
+    other = tmp_path / "elsewhere.txt"
+    other.write_text("keep me", encoding="utf-8")
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "symlink":
+        target.symlink_to(other)
+    else:
+        target.mkdir()
+    with pytest.raises(PresetExportTargetError, match="Choose a new file name") as caught:
+        store.export_to_file(target)
+    assert "not a regular file" in str(caught.value)
+    if kind == "fifo":
+        assert stat.S_ISFIFO(os.lstat(target).st_mode)
+    elif kind == "symlink":
+        assert target.is_symlink()
+    else:
+        assert target.is_dir()
+    assert other.read_text(encoding="utf-8") == "keep me"
+
+
+def test_an_export_over_an_earlier_export_still_works(tmp_path: Path) -> None:
+    store = PresetStore(tmp_path)
+    store.save(Preset("p", "m", "", "u"))
+    target = tmp_path / "out.json"
+    target.write_text("old", encoding="utf-8")
+    assert store.export_to_file(target) == 1
+    assert '"p"' in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("limit", [10**29, 1_000_000_001, 0, -5, 2.5, True])
+def test_an_impossible_input_limit_in_an_import_is_taken_as_unknown(limit: object) -> None:
+    text = json.dumps(
+        {
+            "format": "zerogpu-desktop-presets",
+            "version": 1,
+            "presets": [{"name": "A", "input_token_limit": limit}],
+        }
+    )
+    (preset,) = parse_import(text).presets
+    assert preset.input_token_limit is None
+
+
+def test_a_real_input_limit_in_an_import_is_kept() -> None:
+    text = json.dumps(
+        {
+            "format": "zerogpu-desktop-presets",
+            "version": 1,
+            "presets": [{"name": "A", "input_token_limit": 128_000}],
+        }
+    )
+    (preset,) = parse_import(text).presets
+    assert preset.input_token_limit == 128_000

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from zerogpu_desktop.safe_text import replace_surrogates, safe_for_display
+from zerogpu_desktop.storage.coerce import token_limit_or_none
 from zerogpu_desktop.storage.local_files import (
     FileContentError,
     os_reason,
@@ -258,17 +259,11 @@ def preset_from_json(item: object, *, strict_name: bool = False) -> Preset:
         model=texts["model"],
         system_prompt=texts["system_prompt"],
         user_prompt=texts["user_prompt"],
-        input_token_limit=_positive_int_or_none(item.get("input_token_limit")),
+        input_token_limit=token_limit_or_none(item.get("input_token_limit")),
         variables=_string_pairs(item.get("variables")),
         created=_time_or_zero(item.get("created")),
         updated=_time_or_zero(item.get("updated")),
     )
-
-
-def _positive_int_or_none(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if value > 0 else None
 
 
 def _string_pairs(value: object) -> dict[str, str]:

@@ -22,6 +22,10 @@ RENAME_LABEL = "imported"
 """Renamed imports are called "name (imported)", "name (imported 2)"..."""
 
 
+#: How many unreadable entries a summary explains; the rest are counted.
+_REASONS_SHOWN = 3
+
+
 @dataclass(frozen=True)
 class ImportReport:
     """What an import did, for a message to the user.
@@ -46,7 +50,7 @@ class ImportReport:
         return len(self.added) + len(self.renamed) + len(self.replaced)
 
     def summary(self) -> str:
-        """One or two sentences for a status bar or the CLI, e.g. "Imported 3 presets ..."."""
+        """Sentences for a status bar or the CLI: "Imported 3 presets (…)", then why not more."""
         parts = [f"{len(self.added)} added"] if self.added else []
         if self.renamed:
             parts.append(f"{len(self.renamed)} renamed because the name was taken")
@@ -59,7 +63,10 @@ class ImportReport:
         count = self.imported_count
         noun = "preset" if count == 1 else "presets"
         detail = f" ({', '.join(parts)})" if parts else ""
-        return f"Imported {count} {noun}{detail}."
+        reasons = " ".join(self.unreadable[:_REASONS_SHOWN])
+        if len(self.unreadable) > _REASONS_SHOWN:
+            reasons += f" ({len(self.unreadable) - _REASONS_SHOWN} more like these.)"
+        return f"Imported {count} {noun}{detail}." + (f" {reasons}" if reasons else "")
 
 
 def conflicting_names(existing: Sequence[Preset], batch: ImportBatch) -> list[str]:

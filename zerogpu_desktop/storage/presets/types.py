@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
 from zerogpu_desktop.safe_text import safe_for_display
@@ -32,6 +33,17 @@ class PresetExistsError(PresetError):
         super().__init__(
             f'A preset named "{safe_for_display(name)}" already exists. Choose another name.'
         )
+
+
+class PresetExportTargetError(PresetError):
+    """The export was refused: the chosen path is not a regular file (a device, a link…)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"Cannot export to {safe_for_display(str(path))}: {reason}. "
+            "Choose a new file name or an ordinary file."
+        )
+        self.path = path
 
 
 class PresetFormatError(PresetError, ValueError):
