@@ -1,12 +1,13 @@
-"""Memory: RSS after start vs a bare window, and whether 200 runs make the window grow.
+"""Memory: RSS after start vs PySide6's floor, and whether 200 runs make the window grow.
 
     python -m tests.benchmarks.bench_memory [--quick] [--json FILE]
 
-- at start: the app and tests/benchmarks/bare_window.py are started alternately (as in
-  bench_startup) and their RSS is read 1.5 s after their first painted frame; the figure is
-  the ratio of the medians. The app's first-frame widgets in plain PySide6 on a qasync
-  loop (``--same-widgets --qasync``) are shown for information: what the widgets, asyncio
-  and qasync cost before the app adds anything.
+- at start: the app, tests/benchmarks/bare_window.py and the floor, the app's first-frame
+  widgets in plain PySide6 on a qasync loop (``--same-widgets --qasync``), are started
+  alternately (as in bench_startup) and their RSS is read 1.5 s after their first painted
+  frame, once the post-frame warm-up has settled. The goal is the app over the floor (the
+  ratio of the medians), since no window with those widgets on asyncio and qasync can use
+  less; the bare window row is information.
 - after 200 runs: the real window (tests/benchmarks/gui_harness.py) sends 200 prompts whose
   answers are 100 KB of Markdown, one after another, each shown in full, and RSS is read
   after every run. The first half is warm-up (allocator arenas, SQLite's page cache of up
@@ -36,7 +37,8 @@ from tests.benchmarks.common import (
     verdict,
 )
 
-RSS_GOAL = 1.3
+#: RSS after start of the app over the floor's (same widgets on asyncio + qasync).
+FLOOR_RSS_GOAL = 1.25
 ANSWER_BYTES = 100_000
 #: Allowed RSS growth over the second half of the runs: allocator noise, ~10 answers' text.
 LEAK_TOLERANCE = 1_000_000
@@ -113,6 +115,7 @@ def run(quick: bool) -> Report:
             "ratio": round(ratio, 3),
             "same_widgets_qasync_vs_bare": round(floor_rss / bare_rss, 3),
             "app_vs_same_widgets_qasync": round(app_rss / floor_rss, 3),
+            "floor_goal": FLOOR_RSS_GOAL,
             "settle_s": SETTLE_S,
         },
         "runs": {
@@ -135,22 +138,23 @@ def run(quick: bool) -> Report:
             "rss_every_10_runs_mb": [mb(v) for v in rss[9::10]],
         },
     }
+    floor_ratio = app_rss / floor_rss
     report.rows.append(
         Row(
-            "memory: RSS after start",
+            "memory: RSS after start vs PySide6's floor",
             f"app {mb(app_rss)} MB",
-            f"bare QMainWindow {mb(bare_rss)} MB",
-            f"{ratio:.2f}x",
-            f"<= {RSS_GOAL}x",
-            verdict(ratio <= RSS_GOAL),
+            f"same widgets on qasync {mb(floor_rss)} MB ({floor_rss / bare_rss:.2f}x bare)",
+            f"{floor_ratio:.2f}x",
+            f"<= {FLOOR_RSS_GOAL}x",
+            verdict(floor_ratio <= FLOOR_RSS_GOAL),
         )
     )
     report.rows.append(
         Row(
-            "memory: app vs the stack",
+            "memory: RSS after start vs bare window",
             f"app {mb(app_rss)} MB",
-            f"same widgets on qasync {mb(floor_rss)} MB ({floor_rss / bare_rss:.2f}x bare)",
-            f"{app_rss / floor_rss:.2f}x",
+            f"bare QMainWindow {mb(bare_rss)} MB",
+            f"{ratio:.2f}x",
             "(information)",
             "info",
         )

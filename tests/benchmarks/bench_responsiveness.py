@@ -122,7 +122,7 @@ async def in_flight(window: Any, rounds: int, extra: int = 19) -> dict[str, Any]
     worst: list[float] = []
     sampled: list[dict[str, Any]] = []
     async with ZeroGPUClient(
-        API_KEY, PROJECT_ID, base_url=window.controller.base_url, max_retries=0
+        API_KEY, PROJECT_ID, base_url=window.session.runs.connection().base_url, max_retries=0
     ) as client:
         # One untimed round: connections opened, httpx imported, as in a warm app.
         await client.create_response(model, [Message("user", "warm up")])

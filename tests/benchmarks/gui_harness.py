@@ -123,8 +123,8 @@ class RunWatcher:
         self.last_outcome: Any = None  # only the last: keeping all would be a leak of ours
         self.renders = 0
         self.outcome_at = self.rendered_at = 0.0  # perf_counter() of the last of each
-        window.controller.succeeded.connect(self._outcome)
-        window.controller.failed.connect(self._outcome)
+        window.session.runs.succeeded.connect(self._outcome)
+        window.session.runs.failed.connect(self._outcome)
         window.output.rendered.connect(self._rendered)
 
     def _outcome(self, outcome: Any) -> None:
@@ -145,8 +145,9 @@ class RunWatcher:
         window.send()
         await wait_until(lambda: self.outcomes > outcomes, limit_s)
         outcome, self.last_outcome = self.last_outcome, None
-        if type(outcome).__name__ != "RunSucceeded":
-            raise RuntimeError(f"the run failed: {outcome!r}")
+        if outcome is None or not outcome.succeeded:
+            words = outcome.explanation.as_line() if outcome and outcome.explanation else outcome
+            raise RuntimeError(f"the run failed: {words}")
         await wait_until(
             lambda: self.renders > renders and not window.output.is_rendering(), limit_s
         )

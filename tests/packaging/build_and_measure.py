@@ -5,8 +5,10 @@
 1. ``pyinstaller --noconfirm build.spec`` builds dist/zerogpu-desktop/ (the app, as CI ships it).
 2. The same build.spec freezes tests/packaging/bare_window.py (ZEROGPU_FREEZE_BASELINE), in a
    temporary folder: the same Qt modules, plugins and exclusions, nothing of the app.
-3. Sizes: the one-folder build on disk and as a .tar.gz download. The app's folder must stay
-   within SIZE_LIMIT (1.15x) of the bare window's, or the script exits 1.
+3. Sizes: the one-folder build on disk and as a .tar.gz download. The goal is SIZE_GOAL
+   (1.15x the bare window's folder), reported; only past SIZE_LIMIT (1.20x) does the script
+   exit 1, so a feature that adds a few hundred kilobytes does not fail CI, while a new
+   dependency that drags in megabytes still does.
 4. Start-up: process start until the main window is mapped, under a private Xvfb and D-Bus
    session, app and bare window alternating, median of --runs each. Reported, not judged:
    machines here are noisy, so only the ratio within one run means something.
@@ -38,7 +40,8 @@ from tests.packaging.frozen_env import (
 )
 from tests.system_services import SystemServices, start_secret_service, stop_process
 
-SIZE_LIMIT = 1.15
+SIZE_GOAL = 1.15
+SIZE_LIMIT = 1.20
 APP_TITLE = "^ZeroGPU Desktop$"
 BARE_TITLE = "^Bare PySide6 window$"
 BARE_SCRIPT = Path(__file__).resolve().parent / "bare_window.py"
@@ -144,13 +147,14 @@ def report(app: Build, bare: Build, runs: int) -> tuple[dict[str, object], str]:
     size_ratio = app.bytes / bare.bytes
     download_ratio = app.targz_bytes / bare.targz_bytes
     startup_ratio = app.startup_median_s / bare.startup_median_s
+    goal_word = "met" if size_ratio <= SIZE_GOAL else "missed"
     rows = [
         ("", "app", "bare window", "ratio"),
         (
             "one-folder build, MB",
             f"{app.bytes / MB:.1f}",
             f"{bare.bytes / MB:.1f}",
-            f"{size_ratio:.3f} (limit {SIZE_LIMIT})",
+            f"{size_ratio:.3f} (goal {SIZE_GOAL:.2f}: {goal_word}; limit {SIZE_LIMIT:.2f})",
         ),
         (
             "as .tar.gz, MB",
@@ -171,6 +175,8 @@ def report(app: Build, bare: Build, runs: int) -> tuple[dict[str, object], str]:
         for row in rows
     )
     data: dict[str, object] = {
+        "size_goal": SIZE_GOAL,
+        "size_goal_met": size_ratio <= SIZE_GOAL,
         "size_limit": SIZE_LIMIT,
         "size_ratio": round(size_ratio, 4),
         "download_ratio": round(download_ratio, 4),
@@ -225,15 +231,30 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         print(f"(results in {args.json})")
-    ratio = float(str(data["size_ratio"]))
+    status, sentence = size_verdict(float(str(data["size_ratio"])))
+    if sentence:
+        print(f"\nbuild_and_measure: {sentence}", file=sys.stderr)
+    return status
+
+
+def size_verdict(ratio: float) -> tuple[int, str | None]:
+    """The exit status for an app `ratio` times the bare window's size, and what to say.
+
+    Past the goal is a warning only; past the limit fails, because a bundle that grew that
+    much carries something new that it should not.
+    """
     if ratio > SIZE_LIMIT:
-        print(
-            f"\nbuild_and_measure: the app is {ratio:.3f}x the bare window, over the "
-            f"{SIZE_LIMIT}x limit",
-            file=sys.stderr,
+        return 1, (
+            f"the app is {ratio:.3f}x the bare window, over the {SIZE_LIMIT:.2f}x limit: "
+            "find what the bundle gained (compare the folders) and exclude it in build.spec."
         )
-        return 1
-    return 0
+    if ratio > SIZE_GOAL:
+        return 0, (
+            f"the app is {ratio:.3f}x the bare window, past the {SIZE_GOAL:.2f}x goal but "
+            f"within the {SIZE_LIMIT:.2f}x limit: look for what the bundle carries and never "
+            "loads (build.spec's EXCLUDES)."
+        )
+    return 0, None
 
 
 if __name__ == "__main__":
