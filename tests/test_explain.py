@@ -13,7 +13,8 @@ from zerogpu_desktop.api.errors import (
     ResponseTooLargeError,
     ServerError,
 )
-from zerogpu_desktop.explain import explain, wait_phrase
+from zerogpu_desktop.exit_codes import ExitCode
+from zerogpu_desktop.explain import NOTHING_TO_SEND, explain, wait_phrase
 from zerogpu_desktop.storage import DataDirError
 
 
@@ -97,3 +98,63 @@ def test_a_save_refused_over_an_unreadable_file_says_what_to_do(tmp_path: Path) 
     assert "could not be read (Permission denied)" in explanation.sentence
     assert "make it readable or move it away" in explanation.sentence
     assert "System error" not in explanation.as_line()
+
+
+# -- what programs decide on: the exit code and whether Settings is the fix ---------------
+
+
+def _every_failure() -> list[tuple[BaseException, ExitCode, bool]]:
+    from zerogpu_desktop.api import errors as e
+
+    return [
+        (e.AuthenticationError("no", status_code=401), ExitCode.AUTH, True),
+        (e.PermissionDeniedError("no", status_code=403), ExitCode.AUTH, True),
+        (e.ContextLengthExceededError("long", status_code=420), ExitCode.CONTEXT_LENGTH, False),
+        (e.RateLimitError("slow", status_code=429), ExitCode.RATE_LIMIT, False),
+        (e.ServerError("down", status_code=503), ExitCode.SERVER, False),
+        (e.NotFoundError("where", status_code=404), ExitCode.REQUEST_REJECTED, True),
+        (e.BadRequestError("bad", status_code=400), ExitCode.REQUEST_REJECTED, False),
+        (e.UnprocessableEntityError("bad", status_code=422), ExitCode.REQUEST_REJECTED, False),
+        (e.APIStatusError("odd", status_code=418), ExitCode.REQUEST_REJECTED, False),
+        (e.APITimeoutError("slow"), ExitCode.NETWORK, True),
+        (e.APIConnectionError("gone"), ExitCode.NETWORK, True),
+        (e.InvalidResponseError("garbled"), ExitCode.INVALID_RESPONSE, False),
+        (e.ResponseTooLargeError(1024), ExitCode.INVALID_RESPONSE, False),
+        (e.RequestRefusedError("no key"), ExitCode.USAGE, True),
+        (InsecureTransportError("plain http"), ExitCode.USAGE, True),
+        (e.ZeroGPUError("other"), ExitCode.UNEXPECTED, False),
+        (KeyboardInterrupt(), ExitCode.INTERRUPTED, False),
+        (DataDirError(Path("/nowhere"), "it is missing"), ExitCode.UNEXPECTED, False),
+        (PermissionError(13, "denied"), ExitCode.UNEXPECTED, False),
+        (RuntimeError("a bug"), ExitCode.UNEXPECTED, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("exc", "exit_code", "needs_settings"),
+    _every_failure(),
+    ids=lambda value: type(value).__name__ if isinstance(value, BaseException) else "",
+)
+def test_each_failure_carries_its_exit_code_and_whether_settings_fix_it(
+    exc: BaseException, exit_code: ExitCode, needs_settings: bool
+) -> None:
+    words = explain(exc)
+    assert words.exit_code is exit_code
+    assert words.needs_settings is needs_settings
+
+
+def test_an_empty_prompt_is_a_usage_error() -> None:
+    assert NOTHING_TO_SEND.exit_code is ExitCode.USAGE
+    assert not NOTHING_TO_SEND.needs_settings
+
+
+def test_the_words_are_redacted_and_the_decisions_kept() -> None:
+    from zerogpu_desktop.api.errors import AuthenticationError
+    from zerogpu_desktop.api.redaction import register_secret
+
+    secret = "zg-explain-secret-0123456789"
+    register_secret(secret)
+    words = explain(AuthenticationError(f"bad key {secret}", status_code=401))
+    assert secret not in words.as_line()
+    assert words.exit_code is ExitCode.AUTH
+    assert words.needs_settings

@@ -1,15 +1,26 @@
 """The entry point: a headless command, or the window.
 
-Only the standard library and the argument parser are imported before
-the decision, so `--version` and `send` never pay for Qt.
+Nothing here imports Qt: `--version` and `send` never pay for it; the window's modules
+load only when it opens.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 
+from zerogpu_desktop.api.redaction import install_log_redaction
 from zerogpu_desktop.cli import parse_command_line
+from zerogpu_desktop.cli.output import (
+    TerminalSafeFormatter,
+    flush_stdout,
+    report,
+    silence_stdout,
+    stand_in_for_closed_streams,
+)
+from zerogpu_desktop.exit_codes import ExitCode
+from zerogpu_desktop.explain import explain
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,9 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zerogpu_desktop.ui.entry import run_gui
 
         return run_gui(args)
+    stand_in_for_closed_streams()
     _log_to_stderr()
-    from zerogpu_desktop.cli.output import flush_stdout, report, silence_stdout
-    from zerogpu_desktop.exit_codes import ExitCode
 
     try:
         result: int = args.command(args)
@@ -34,10 +44,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         report("interrupted.")
         return ExitCode.INTERRUPTED
     except Exception as exc:  # a bug must still end in a sentence, never a traceback
-        import logging
-
-        from zerogpu_desktop.explain import explain
-
         logging.getLogger("zerogpu_desktop").debug("command failed", exc_info=True)
         report(explain(exc).as_line())
         return ExitCode.UNEXPECTED
@@ -46,11 +52,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _log_to_stderr() -> None:
     """Commands print their own messages; the log adds only errors, redacted, on stderr."""
-    import logging
-
-    from zerogpu_desktop.api.redaction import install_log_redaction
-    from zerogpu_desktop.cli.output import TerminalSafeFormatter
-
     root = logging.getLogger()
     if not root.handlers:
         handler = logging.StreamHandler()

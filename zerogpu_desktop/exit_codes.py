@@ -41,28 +41,3 @@ exit codes:
   130 interrupted
   141 the output's reader closed the pipe (the run is still in the history)
 """
-
-
-def exit_code_for(exc: BaseException) -> ExitCode:
-    """Maps a failure onto its documented exit code."""
-    from zerogpu_desktop.api import errors as api_errors  # not needed for --version or --help
-
-    if isinstance(exc, api_errors.AuthenticationError | api_errors.PermissionDeniedError):
-        return ExitCode.AUTH
-    if isinstance(exc, api_errors.ContextLengthExceededError):
-        return ExitCode.CONTEXT_LENGTH
-    if isinstance(exc, api_errors.RateLimitError):
-        return ExitCode.RATE_LIMIT
-    if isinstance(exc, api_errors.ServerError):
-        return ExitCode.SERVER
-    if isinstance(exc, api_errors.APIStatusError):
-        return ExitCode.REQUEST_REJECTED
-    if isinstance(exc, api_errors.APIConnectionError):
-        return ExitCode.NETWORK
-    if isinstance(exc, api_errors.InvalidResponseError):
-        return ExitCode.INVALID_RESPONSE
-    if isinstance(exc, api_errors.RequestRefusedError):
-        return ExitCode.USAGE
-    if isinstance(exc, KeyboardInterrupt):
-        return ExitCode.INTERRUPTED
-    return ExitCode.UNEXPECTED

@@ -8,21 +8,29 @@ a bare `str(exc)` (httpx's timeouts stringify to nothing).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from zerogpu_desktop.api.redaction import redact
+from zerogpu_desktop.exit_codes import ExitCode
 
 __all__ = ["HTTP_FIX", "NOTHING_TO_SEND", "Explanation", "explain", "wait_phrase"]
 
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """A failure for people: a short title, what happened, and what to do next."""
+    """A failure for people: a short title, what happened, and what to do next.
+
+    It also carries what programs decide on, so that no caller has to sort the error again
+    or read the words: the command line's exit code, and whether the fix is in Settings
+    (the window then offers its Settings button).
+    """
 
     title: str
     sentence: str
     fix: str
+    exit_code: ExitCode = ExitCode.UNEXPECTED
+    needs_settings: bool = False
 
     def as_line(self) -> str:
         """Everything on one line, for a status bar or stderr."""
@@ -31,7 +39,10 @@ class Explanation:
 
 #: The window and the command line refuse an empty or blank prompt with the same words.
 NOTHING_TO_SEND = Explanation(
-    "Nothing to send", "The user prompt is empty.", "Write a user prompt, then send again."
+    "Nothing to send",
+    "The user prompt is empty.",
+    "Write a user prompt, then send again.",
+    ExitCode.USAGE,
 )
 
 #: Where a plain-http hint points instead: the only two ways the app accepts.
@@ -65,47 +76,58 @@ def _status_explanation(exc: BaseException) -> Explanation:
             "API key not accepted",
             "The server rejected your API key.",
             "Check your API key in Settings (copy it again from your ZeroGPU dashboard).",
+            ExitCode.AUTH,
+            needs_settings=True,
         )
     if isinstance(exc, api_errors.PermissionDeniedError):
         return Explanation(
             "Access denied",
             "Your key may not use this project or model.",
             "Check the project ID in Settings and that the model belongs to that project.",
+            ExitCode.AUTH,
+            needs_settings=True,
         )
     if isinstance(exc, api_errors.ContextLengthExceededError):
         return Explanation(
             "Input too long",
             "The model refused the input: it is longer than the model's context length.",
             "Shorten the system or user prompt and send again.",
+            ExitCode.CONTEXT_LENGTH,
         )
     if isinstance(exc, api_errors.RateLimitError):
         return Explanation(
             "Rate limited",
             "Too many requests for your plan right now.",
             wait_phrase(exc.retry_after),
+            ExitCode.RATE_LIMIT,
         )
     if isinstance(exc, api_errors.ServerError):
         return Explanation(
             "Server error",
             f"The ZeroGPU service failed to answer ({detail}).",
             "This is usually temporary: try again in a minute.",
+            ExitCode.SERVER,
         )
     if isinstance(exc, api_errors.NotFoundError):
         return Explanation(
             "Not found",
             f"The server did not find what was asked for ({detail}).",
             "Check the model ID and the base URL in Settings.",
+            ExitCode.REQUEST_REJECTED,
+            needs_settings=True,
         )
     if isinstance(exc, api_errors.BadRequestError | api_errors.UnprocessableEntityError):
         return Explanation(
             "Request rejected",
             f"The server rejected the request ({detail}).",
             "Check the model ID and the prompts, then send again.",
+            ExitCode.REQUEST_REJECTED,
         )
     return Explanation(
         "Request failed",
         f"The server answered with an error ({detail}).",
         "Try again; if it persists, check Settings.",
+        ExitCode.REQUEST_REJECTED,
     )
 
 
@@ -116,8 +138,11 @@ def explain(exc: BaseException, *, log_file: Path | None = None) -> Explanation:
     window keeps one; without it the words point nowhere that does not exist.
     """
     explanation = _explain(exc, log_file)
-    return Explanation(
-        redact(explanation.title), redact(explanation.sentence), redact(explanation.fix)
+    return replace(
+        explanation,
+        title=redact(explanation.title),
+        sentence=redact(explanation.sentence),
+        fix=redact(explanation.fix),
     )
 
 
@@ -134,12 +159,16 @@ def _explain(exc: BaseException, log_file: Path | None) -> Explanation:
             "Timed out",
             exc.message,
             "The model may be busy: send again, or raise the timeout in Settings.",
+            ExitCode.NETWORK,
+            needs_settings=True,
         )
     if isinstance(exc, api_errors.APIConnectionError):
         return Explanation(
             "Network problem",
             exc.message,
             "Check your internet connection and the base URL in Settings, then send again.",
+            ExitCode.NETWORK,
+            needs_settings=True,
         )
     if isinstance(exc, api_errors.InvalidResponseError):
         if isinstance(exc, api_errors.ResponseTooLargeError):
@@ -149,12 +178,14 @@ def _explain(exc: BaseException, log_file: Path | None) -> Explanation:
                 f"The server's reply is larger than the {limit} reply limit.",
                 "If an answer this long is expected, raise Largest reply (MiB) in Settings "
                 "or pass --max-response-mb.",
+                ExitCode.INVALID_RESPONSE,
             )
         return Explanation(
             "Unreadable answer",
             exc.message,
             "Try again in a moment; if it keeps happening, check the base URL in Settings and "
             "any proxy between you and the service.",
+            ExitCode.INVALID_RESPONSE,
         )
     if isinstance(exc, api_errors.InsecureTransportError):
         return Explanation(
@@ -162,9 +193,11 @@ def _explain(exc: BaseException, log_file: Path | None) -> Explanation:
             "The base URL uses plain http to another computer, which would send the API key "
             "in clear text.",
             HTTP_FIX,
+            ExitCode.USAGE,
+            needs_settings=True,
         )
     if isinstance(exc, api_errors.RequestRefusedError):
-        return Explanation("Cannot send", exc.message, "")
+        return Explanation("Cannot send", exc.message, "", ExitCode.USAGE, needs_settings=True)
     if isinstance(exc, api_errors.ZeroGPUError):
         return Explanation("Request failed", exc.message, "Try again.")
     if isinstance(exc, DataDirError):
@@ -198,4 +231,7 @@ def _explain(exc: BaseException, log_file: Path | None) -> Explanation:
         else "Try again; if it happens again, report it with what "
         "`zerogpu-desktop diagnose` prints."
     )
-    return Explanation("Unexpected error", f"Something went wrong inside the app: {text}.", fix)
+    code = ExitCode.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ExitCode.UNEXPECTED
+    return Explanation(
+        "Unexpected error", f"Something went wrong inside the app: {text}.", fix, code
+    )

@@ -170,9 +170,57 @@ def test_retry_after_is_waited_and_announced() -> None:
 
     asyncio.run(go())
     assert len(seen) == 2
-    assert notices == [RetryNotice(1, 0.12, notices[0].reason)]
+    assert notices == [RetryNotice(1, 0.12, notices[0].reason, status_code=429, retry_after=0.12)]
     assert "429" in notices[0].reason
     assert loop_time[0] >= 0.11
+
+
+def test_before_attempt_is_awaited_before_every_attempt_the_first_included() -> None:
+    handler, seen = sequence(
+        httpx.Response(503, headers={"retry-after": "0"}),
+        httpx.ConnectError("refused"),
+        httpx.Response(200, json=OK_BODY),
+    )
+    events: list[str] = []
+
+    async def before_attempt() -> None:
+        events.append(f"before attempt {len(seen) + 1}")
+        await asyncio.sleep(0)
+
+    def on_retry(notice: RetryNotice) -> None:
+        events.append(f"retry {notice.attempt}: {notice.status_code} {notice.retry_after}")
+
+    policy = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.002)
+    send(
+        make_client(handler, retry_policy=policy, before_attempt=before_attempt, on_retry=on_retry)
+    )
+    assert len(seen) == 3
+    assert events == [
+        "before attempt 1",
+        "retry 1: 503 0.0",
+        "before attempt 2",
+        "retry 2: None None",  # a connection error has no status and no requested wait
+        "before attempt 3",
+    ]
+
+
+def test_a_slow_before_attempt_holds_the_request_back() -> None:
+    handler, seen = sequence(httpx.Response(200, json=OK_BODY))
+    sent_after: list[float] = []
+
+    async def before_attempt() -> None:
+        await asyncio.sleep(0.1)
+
+    async def go() -> None:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        async with make_client(handler, before_attempt=before_attempt) as client:
+            await client.create_response("m", [Message("user", "x")])
+        sent_after.append(loop.time() - start)
+
+    asyncio.run(go())
+    assert len(seen) == 1
+    assert sent_after[0] >= 0.09
 
 
 def test_retry_after_over_a_minute_raises_at_once() -> None:

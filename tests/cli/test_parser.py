@@ -1,8 +1,6 @@
-"""The window's short path through the command line gives what the whole parser gives."""
+"""The command line: window starts, commands, help and mistakes."""
 
 from __future__ import annotations
-
-import argparse
 
 import pytest
 
@@ -59,11 +57,3 @@ def test_help_version_and_mistakes_get_the_whole_parsers_answer(
         parse_command_line(argv)
     output = capsys.readouterr()
     assert shown in output.out + output.err
-
-
-def test_the_short_path_builds_no_subcommands(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse() -> argparse.ArgumentParser:
-        raise AssertionError("the whole parser was built for a window start")
-
-    monkeypatch.setattr("zerogpu_desktop.cli.parser.build_parser", refuse)
-    assert parse_command_line(["--data-dir", "/tmp/x"]).data_dir == "/tmp/x"

@@ -46,16 +46,17 @@ def test_the_settings_value_is_the_default(
 def test_the_flag_reaches_the_client_in_bytes(
     cli_env: FakeServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zerogpu_desktop.cli import send
+    from zerogpu_desktop.api.client import ZeroGPUClient
+    from zerogpu_desktop.workbench import runner
 
     seen: dict[str, object] = {}
-    real = send.ZeroGPUClient
+    real = ZeroGPUClient
 
     def spy(*args: object, **kwargs: object) -> object:
         seen.update(kwargs)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(send, "ZeroGPUClient", spy)
+    monkeypatch.setattr(runner, "ZeroGPUClient", spy)
     assert run_cli(["send", "-m", "m1", "--max-response-mb", "3", "hi"], capsys)[0] == 0
     assert seen["max_response_bytes"] == 3 * 1024 * 1024
     assert run_cli(["send", "-m", "m1", "hi"], capsys)[0] == 0
@@ -73,3 +74,6 @@ def test_usage_that_cannot_be_right_is_reported_as_unknown(
     assert out == "fine\n"
     assert "usage unknown (" in err
     assert "input_tokens is negative" in err
+    # The verdict gives the same reason: the server did report counts, just wrong ones.
+    assert "did not report token usage" not in err
+    assert "Unknown: the server reported token counts that cannot be right" in err

@@ -200,3 +200,23 @@ def test_listings_into_a_closed_pipe_end_quietly(fake_server: FakeServer, tmp_pa
     for argv in (["history", "list"], ["history", "show", "1"], ["presets", "list"]):
         result = _into_a_closed_pipe(argv, env)
         assert (result.returncode, result.stderr) == (141, b""), argv
+
+
+def test_a_command_started_without_stdout_ends_like_a_closed_pipe(
+    fake_server: FakeServer, tmp_path: Path
+) -> None:
+    """`send … >&-`: no "'NoneType' object has no attribute" error, and the run is kept."""
+    env = _env(fake_server, tmp_path)
+    for argv in (["send", "-m", "m1", "no stdout at all"], ["history", "show", "1"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "zerogpu_desktop", *argv],
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            timeout=60,
+            check=False,
+            preexec_fn=lambda: os.close(1),  # as the shell does for `>&-`
+        )
+        assert (result.returncode, result.stderr) == (141, b""), (argv, result.stderr)
+    with HistoryStore(tmp_path) as store:
+        assert "no stdout at all" in store.page(0, 10, "")[0].preview

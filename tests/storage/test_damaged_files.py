@@ -21,6 +21,7 @@ from zerogpu_desktop.storage import (
     MAX_LOCAL_FILE_BYTES,
     Draft,
     DraftStore,
+    Loaded,
     Settings,
     SettingsStore,
     UiStateStore,
@@ -29,6 +30,7 @@ from zerogpu_desktop.storage import (
     local_files,
 )
 from zerogpu_desktop.storage.calibration import CalibrationStore
+from zerogpu_desktop.storage.presets.file import read_presets_file
 from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 
 DEEP = '{"version": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
@@ -37,43 +39,63 @@ LONG_NUMBER = '{"version": 1, "x": 1' + "0" * 4_999 + "}"
 
 @dataclass(frozen=True)
 class StoreCase:
-    """How to load and save one store, and what its file is called."""
+    """How to read and save one store, and what its file is called."""
 
     file_name: str
     load: Callable[[Path], str | None]
-    """Loads the store in the folder and returns its ``last_problem``."""
+    """Reads the store in the folder and returns the sentence ``read()`` gave."""
     save: Callable[[Path], object]
+
+
+def _problems_kept(store: object) -> dict[str, object]:
+    """What the store holds that looks like a sentence waiting to be told."""
+    return {
+        name: value
+        for name, value in vars(store).items()
+        if "problem" in name and value is not None
+    }
+
+
+def _nothing_left_behind(store: object, loaded: Loaded[object]) -> str | None:
+    """``read()`` returns its sentence; it leaves nobody anything to look up later."""
+    assert _problems_kept(store) == {}
+    return loaded.problem
 
 
 def _load_settings(folder: Path) -> str | None:
     store = SettingsStore(folder)
-    assert store.load() == Settings()
-    return store.last_problem
+    loaded = store.read()
+    assert loaded.value == Settings()
+    return _nothing_left_behind(store, loaded)
 
 
 def _load_presets(folder: Path) -> str | None:
     store = PresetStore(folder)
-    assert store.load() == []
-    return store.last_problem
+    loaded = store.read()
+    assert loaded.value == []
+    return _nothing_left_behind(store, loaded)
 
 
 def _load_draft(folder: Path) -> str | None:
     store = DraftStore(folder)
-    assert store.load() == Draft()
-    return store.last_problem
+    loaded = store.read()
+    assert loaded.value == Draft()
+    return _nothing_left_behind(store, loaded)
 
 
 def _load_ui_state(folder: Path) -> str | None:
     store = UiStateStore(folder)
-    store.load()
+    loaded = store.read()
+    assert loaded.value == {}
     assert store.get("geometry") is None
-    return store.last_problem
+    return _nothing_left_behind(store, loaded)
 
 
 def _load_calibration(folder: Path) -> str | None:
     store = CalibrationStore(folder)
-    store.load()
-    return store.last_problem
+    loaded = store.read()
+    assert loaded.value.to_json() == {}
+    return _nothing_left_behind(store, loaded)
 
 
 def _save_ui_state(folder: Path) -> None:
@@ -103,7 +125,7 @@ STORE_IDS = [case.file_name for case in STORES]
 @pytest.mark.parametrize("case", STORES, ids=STORE_IDS)
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(DEEP, "nested too deeply"), (LONG_NUMBER, "a number with too many digits")],
+    [(DEEP, "nested more than 1,000 levels deep"), (LONG_NUMBER, "a number with too many digits")],
     ids=["deep", "5000-digits"],
 )
 def test_content_the_parser_chokes_on_is_moved_aside(
@@ -279,3 +301,54 @@ def test_loading_does_not_raise_for_any_of_these(tmp_path: Path) -> None:
         assert result.data is None
         assert result.quarantined_to is not None
         assert not target.exists()
+
+
+def _loaded_quietly(store: SettingsStore | PresetStore | DraftStore | CalibrationStore) -> object:
+    store.load()
+    return store
+
+
+def _ui_state_used_quietly(folder: Path) -> object:
+    store = UiStateStore(folder)
+    store.get("geometry")  # the read on first use
+    return store
+
+
+QUIET_USES: dict[str, Callable[[Path], object]] = {
+    "settings.json": lambda d: _loaded_quietly(SettingsStore(d)),
+    "presets.json": lambda d: _loaded_quietly(PresetStore(d)),
+    "draft.json": lambda d: _loaded_quietly(DraftStore(d)),
+    "ui_state.json": _ui_state_used_quietly,
+    "calibration.json": lambda d: _loaded_quietly(CalibrationStore(d)),
+}
+"""Each store used by a caller with nobody to tell: ``load()``, or a read on first use."""
+
+
+@pytest.mark.parametrize("case", STORES, ids=STORE_IDS)
+def test_only_read_tells_the_sentence_a_quiet_use_keeps_none(
+    tmp_path: Path, case: StoreCase
+) -> None:
+    """No store keeps a sentence for someone to look up later; ``read()`` still returns it."""
+    (tmp_path / case.file_name).write_text("{not json", encoding="utf-8")
+    store = QUIET_USES[case.file_name](tmp_path)
+    (tmp_path / case.file_name).write_text("{not json", encoding="utf-8")
+    told_by_read = case.load(tmp_path)
+
+    assert _problems_kept(store) == {}
+    assert told_by_read is not None
+    assert "is not valid JSON" in told_by_read
+
+
+def test_a_file_of_millions_of_tiny_values_is_moved_aside_before_it_is_decoded(
+    tmp_path: Path,
+) -> None:
+    """16 MiB of `{}` entries would cost json.loads over a gigabyte."""
+    path = tmp_path / "presets.json"
+    path.write_bytes(b'{"version": 1, "presets": [' + b"{}," * 5_000_000 + b"{}]}")
+    started = time.monotonic()
+    content = read_presets_file(path)
+    assert time.monotonic() - started < 2.0
+    assert content.presets == ()
+    assert content.problem is not None
+    assert "more than 1,000,000 JSON values" in content.problem
+    assert not path.exists()

@@ -86,3 +86,27 @@ def test_a_draft_file_that_cannot_be_read_is_not_written_over(tmp_path: Path) ->
     assert saver.last_error.startswith("Draft not saved: The draft file ")
     assert saver.last_error.endswith("then try again.")
     assert (tmp_path / "draft.json").is_dir()
+
+
+def test_after_stop_typing_is_ignored_but_save_now_still_writes(tmp_path: Path) -> None:
+    saver = DraftSaver(DraftStore(tmp_path))
+    saver.stop()
+
+    saver.submit(Draft("m", "", "typed while closing"))
+    assert saver.flush(5)
+    assert not (tmp_path / "draft.json").exists()
+    assert saver.save_now(Draft("m", "", "quit now"))
+    assert DraftStore(tmp_path).load().user_prompt == "quit now"
+
+
+def test_flush_after_stop_waits_for_the_save_still_queued(tmp_path: Path) -> None:
+    store = SlowStore(tmp_path)
+    saver = DraftSaver(store)
+    store.release.clear()
+    saver.submit(Draft("m", "", "first"))
+    saver.submit(Draft("m", "", "last typed"))
+    saver.stop()
+    threading.Timer(0.05, store.release.set).start()
+
+    assert saver.flush(5)
+    assert DraftStore(tmp_path).load().user_prompt == "last typed"

@@ -11,10 +11,10 @@ UNICODE = 'Grüße, 世界! שלום 👩‍💻 e\u0301 \t tabs\r\nCRLF and \\ 
 
 
 def test_missing_draft_is_empty(tmp_path: Path) -> None:
-    store = DraftStore(tmp_path)
+    loaded = DraftStore(tmp_path).read()
 
-    assert store.load() == Draft()
-    assert store.last_problem is None
+    assert loaded.value == Draft()
+    assert loaded.problem is None
 
 
 def test_unicode_round_trip(tmp_path: Path) -> None:
@@ -76,9 +76,21 @@ def test_corrupt_draft_is_quarantined_with_its_text_kept(tmp_path: Path) -> None
     (tmp_path / "draft.json").write_text(broken, encoding="utf-8")
     store = DraftStore(tmp_path)
 
-    assert store.load() == Draft()
+    loaded = store.read()
 
-    assert store.last_problem is not None
-    assert "draft file" in store.last_problem
+    assert loaded.value == Draft()
+    assert loaded.problem is not None
+    assert "draft file" in loaded.problem
     (kept,) = tmp_path.glob("draft.json.corrupt-*")
     assert kept.read_text(encoding="utf-8") == broken
+
+
+def test_read_returns_the_saved_draft_and_still_skips_an_unchanged_save(tmp_path: Path) -> None:
+    DraftStore(tmp_path).save(Draft("m", "s", "u"))
+    store = DraftStore(tmp_path)
+
+    loaded = store.read()
+
+    assert loaded.value == Draft("m", "s", "u")
+    assert loaded.problem is None
+    assert store.save(Draft("m", "s", "u")) is False  # what was read counts as written

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from zerogpu_desktop.api.defaults import DEFAULT_BASE_URL
 from zerogpu_desktop.storage import (
     MAX_MODELS,
     MAX_RESPONSE_MB_LIMIT,
@@ -23,10 +24,10 @@ def _write(data_dir: Path, data: Any) -> None:
 
 
 def test_missing_file_gives_defaults_without_a_problem(tmp_path: Path) -> None:
-    store = SettingsStore(tmp_path)
+    loaded = SettingsStore(tmp_path).read()
 
-    assert store.load() == Settings()
-    assert store.last_problem is None
+    assert loaded.value == Settings()
+    assert loaded.problem is None
 
 
 def test_round_trip(tmp_path: Path) -> None:
@@ -51,10 +52,10 @@ def test_round_trip(tmp_path: Path) -> None:
 def test_unknown_keys_are_ignored(tmp_path: Path) -> None:
     _write(tmp_path, {"version": 7, "project_id": "p", "theme": "dark", "future": {"x": 1}})
 
-    store = SettingsStore(tmp_path)
+    loaded = SettingsStore(tmp_path).read()
 
-    assert store.load() == Settings(project_id="p")
-    assert store.last_problem is None
+    assert loaded.value == Settings(project_id="p")
+    assert loaded.problem is None
 
 
 def test_each_wrong_value_falls_back_to_its_own_default(tmp_path: Path) -> None:
@@ -120,14 +121,16 @@ def test_corrupt_file_is_quarantined_and_reported_once(tmp_path: Path) -> None:
     (tmp_path / "settings.json").write_text('{"project_id": "p"', encoding="utf-8")
     store = SettingsStore(tmp_path)
 
-    assert store.load() == Settings()
-    assert store.last_problem is not None
-    assert "settings file" in store.last_problem
+    loaded = store.read()
+    assert loaded.value == Settings()
+    assert loaded.problem is not None
+    assert "settings file" in loaded.problem
     assert [p.name[:22] for p in tmp_path.iterdir()] == ["settings.json.corrupt-"]
 
     store.save(Settings(project_id="new"))
-    assert store.load() == Settings(project_id="new")
-    assert store.last_problem is None
+    again = store.read()
+    assert again.value == Settings(project_id="new")
+    assert again.problem is None
 
 
 def test_with_model_used_adds_new_model_first() -> None:
@@ -225,3 +228,18 @@ def test_response_size_cap_is_saved(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
 
     assert data["max_response_mb"] == 64
+
+
+def test_read_returns_the_saved_settings_and_nothing_to_tell(tmp_path: Path) -> None:
+    saved = Settings(project_id="proj", models=(ModelEntry("a", 100),), last_model="a")
+    SettingsStore(tmp_path).save(saved)
+
+    loaded = SettingsStore(tmp_path).read()
+
+    assert loaded.value == saved
+    assert loaded.problem is None
+
+
+def test_the_default_base_url_is_the_clients(tmp_path: Path) -> None:
+    assert Settings().base_url == DEFAULT_BASE_URL
+    assert SettingsStore(tmp_path).read().value.base_url == DEFAULT_BASE_URL

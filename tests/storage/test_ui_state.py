@@ -21,7 +21,7 @@ def test_round_trip(tmp_path: Path) -> None:
     assert again.get("window_geometry") == GEOMETRY
     assert again.get("splitter_main") == b""
     assert again.get("window_state") is None
-    assert again.last_problem is None
+    assert again.read().problem is None
 
 
 def test_set_overwrites(tmp_path: Path) -> None:
@@ -49,10 +49,22 @@ def test_corrupt_file_is_quarantined(tmp_path: Path) -> None:
     (tmp_path / "ui_state.json").write_text("{{{", encoding="utf-8")
     store = UiStateStore(tmp_path)
 
+    loaded = store.read()
+    assert loaded.problem is not None
     assert store.get("window_geometry") is None
-    assert store.last_problem is not None
     assert len(list(tmp_path.glob("ui_state.json.corrupt-*"))) == 1
 
     store.set("window_geometry", GEOMETRY)
     store.save()
     assert UiStateStore(tmp_path).get("window_geometry") == GEOMETRY
+
+
+def test_read_returns_every_value_decoded(tmp_path: Path) -> None:
+    store = UiStateStore(tmp_path)
+    store.set("window_geometry", GEOMETRY)
+    store.save()
+
+    loaded = UiStateStore(tmp_path).read()
+
+    assert loaded.value == {"window_geometry": GEOMETRY}
+    assert loaded.problem is None

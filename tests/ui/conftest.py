@@ -37,9 +37,9 @@ from zerogpu_desktop.credentials import KeyStore
 from zerogpu_desktop.credentials.keystore import DEFAULT_SERVICE, DEFAULT_USERNAME
 from zerogpu_desktop.overrides import RunOverrides
 from zerogpu_desktop.storage import Settings, SettingsStore
-from zerogpu_desktop.ui.controller import SendController
 from zerogpu_desktop.ui.main_window import MainWindow
 from zerogpu_desktop.ui.services import AppServices
+from zerogpu_desktop.ui.session import WindowSession
 
 API_KEY = "zg-test-key-0123456789abcdef"
 PROJECT_ID = "3f0c6a52-1d2b-4c8e-9a7f-5e2d1b0c9a11"
@@ -55,7 +55,7 @@ def _garbage_collected_on_the_gui_thread_only() -> Iterator[None]:
     The collector runs on whichever thread happens to allocate when a
     threshold is crossed; here that is often a fake-server handler thread.
     If it then frees a Python-owned QObject (a closed qasync loop's timer
-    object, a controller), Qt destroys it on the wrong thread: "QObject::~QObject:
+    object, a window session), Qt destroys it on the wrong thread: "QObject::~QObject:
     Timers cannot be stopped from another thread", and sometimes a segfault.
     So automatic collection is off in this package and each test ends with a
     collection on the GUI thread (see `_collect_after_each_test`).
@@ -151,15 +151,15 @@ def make_window(
     data_dir: Path,
     keyring_backend: MemoryKeyring,
 ) -> Iterator[WindowFactory]:
-    """Builds windows like `launch.run_window` does: services, controller, window, key load.
+    """Builds windows like `launch.run_window` does: services, session, window, key load.
 
     Keyword arguments: `key_store`, `base_url`, `project_id`, `settings` (written
     to settings.json before the window reads it), `load_key`, `data_dir`.
-    Teardown closes every window and shuts its controller down (connections
+    Teardown closes every window and shuts its session down (connections
     closed, tasks finished) so no socket or task outlives the test.
     """
     windows: list[MainWindow] = []
-    controllers: list[SendController] = []
+    sessions: list[WindowSession] = []
 
     def make(
         *,
@@ -178,16 +178,16 @@ def make_window(
             key_store=key_store or KeyStore(backend=keyring_backend),
             overrides=RunOverrides(base_url=base_url or server.base_url, project_id=project_id),
         )
-        controller = SendController(services)
-        window = MainWindow(controller)
+        session = WindowSession(services)
+        window = MainWindow(session)
         qtbot.addWidget(window)
         windows.append(window)
-        controllers.append(controller)
+        sessions.append(session)
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()
         if load_key:
-            run_async(qtbot, controller.load_key())
+            run_async(qtbot, session.keys.load())
         return window
 
     yield make
@@ -195,8 +195,8 @@ def make_window(
     for window in windows:
         if shiboken6.isValid(window) and window.isVisible():
             window.close()
-    for controller in controllers:
-        run_async(qtbot, controller.shutdown())
+    for session in sessions:
+        run_async(qtbot, session.shutdown())
 
 
 @pytest.fixture

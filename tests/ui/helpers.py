@@ -100,7 +100,7 @@ def wait_finished(qtbot: QtBot, window: MainWindow, timeout_ms: int = RUN_TIMEOU
 
     def idle() -> None:
         assert window.send_button.text() == "Send"
-        assert not window.controller.is_running
+        assert not window.session.runs.is_running
         assert not window.status.state_label.text().startswith("Sending")
 
     qtbot.waitUntil(idle, timeout=timeout_ms)

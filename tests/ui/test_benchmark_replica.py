@@ -20,9 +20,9 @@ from tests.credentials.fake_backends import MemoryKeyring
 from tests.ui.conftest import run_async
 from zerogpu_desktop.credentials import KeyStore
 from zerogpu_desktop.overrides import RunOverrides
-from zerogpu_desktop.ui.controller import SendController
 from zerogpu_desktop.ui.main_window import MainWindow
 from zerogpu_desktop.ui.services import AppServices
+from zerogpu_desktop.ui.session import WindowSession
 
 
 def painted_widgets(window: QMainWindow) -> Counter[str]:
@@ -42,8 +42,8 @@ def test_replica_paints_the_same_widgets_as_the_first_frame(
         key_store=KeyStore(backend=MemoryKeyring()),
         overrides=RunOverrides(base_url="http://127.0.0.1:9", project_id="p"),
     )
-    controller = SendController(services)
-    app_window = MainWindow(controller, defer_library=True)  # as launch.open_window builds it
+    session = WindowSession(services)
+    app_window = MainWindow(session, defer_library=True)  # as launch.open_window builds it
     replica = QMainWindow()
     build(replica)
     try:
@@ -57,4 +57,4 @@ def test_replica_paints_the_same_widgets_as_the_first_frame(
         assert len(replica.actions()) == len(app_window.actions())
     finally:
         app_window.close()
-        run_async(qtbot, controller.shutdown())
+        run_async(qtbot, session.shutdown())

@@ -93,7 +93,7 @@ def test_a_failing_background_task_is_reported_too(
         await asyncio.sleep(0)
         raise ValueError("background work failed")
 
-    window.controller.spawn(failing())
+    window.session.tasks.spawn(failing())
     qtbot.waitUntil(lambda: len(reporter.reported) == 1, timeout=3000)
 
     box = visible_message_box()

@@ -283,8 +283,8 @@ def test_open_run_again_delete_and_clear_all(
     assert prompts(window) == ["First question", "First question"]
     assert window.status.state_label.text() == "Deleted one run from the history."
     assert count_label(window) == "2 runs"
-    assert window.controller.history is not None
-    assert window.controller.history.count() == 2
+    assert window.session.history.store is not None
+    assert window.session.history.store.count() == 2
 
     # Clear all asks first; No keeps everything, Yes removes everything.
     qtbot.mouseClick(history.clear_button, Qt.MouseButton.LeftButton)
@@ -297,7 +297,7 @@ def test_open_run_again_delete_and_clear_all(
     assert count_label(window) == "0 runs"
     assert window.status.state_label.text() == "Cleared 2 runs from the history."
     assert not history.clear_button.isEnabled()
-    assert window.controller.history.count() == 0
+    assert window.session.history.store.count() == 0
 
 
 @pytest.mark.timeout(120)
@@ -311,7 +311,7 @@ def test_a_hundred_thousand_runs_open_and_search_fast(
 
     # As at start-up: the database is opened (and checked) shortly after the first paint.
     began = time.perf_counter()
-    assert window.controller.open_history() is not None
+    assert window.session.history.open() is not None
     open_ms = (time.perf_counter() - began) * 1000
     assert history.model.rowCount() == 0  # nothing loaded while the panel is hidden
 
@@ -411,7 +411,7 @@ def test_the_key_is_in_no_file_of_the_data_folder_nor_in_an_export(
     assert server.requests[0].headers["x-api-key"] == API_KEY  # the key was really used
 
     export = tmp_path / "exported.json"
-    window.library.export_to(export)
+    window.library.transfer.export_to(export)
     window.save_draft()
     window.save_layout()
 

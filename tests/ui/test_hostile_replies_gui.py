@@ -22,6 +22,7 @@ from tests.ui.helpers import (
     type_user_prompt,
     wait_finished,
 )
+from zerogpu_desktop.api.client import ZeroGPUClient
 from zerogpu_desktop.storage import Settings, ensure_data_dir
 from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 from zerogpu_desktop.ui.main_window import MainWindow
@@ -135,15 +136,15 @@ def test_an_empty_prompt_is_refused_with_the_command_lines_words(
 def test_an_unexpected_failure_points_to_the_log_file_that_exists(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    def broken() -> None:
+    async def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(window.controller, "_client_for_settings", broken)
+    monkeypatch.setattr(ZeroGPUClient, "create_response", broken)
     _send(qtbot, window)
     assert "Unexpected error" in banner_text(window)
     assert "log" not in banner_text(window).lower()  # no log file was set up
     log_file = tmp_path / "zerogpu-desktop.log"
-    window.controller.log_file = log_file
+    window.session.set_log_file(log_file)
     press_send(qtbot, window)
     wait_finished(qtbot, window)
     assert str(log_file) in banner_text(window)
@@ -160,8 +161,8 @@ def test_an_import_that_cannot_be_written_says_so(
     def disk_full(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(window.controller.services.preset_store, "import_presets", disk_full)
-    window.library.import_from(incoming)
+    monkeypatch.setattr(window.session.services.preset_store, "import_presets", disk_full)
+    window.library.transfer.import_from(incoming)
     words = banner_text(window)
     assert "Could not write the presets (No space left on device)" in words
     assert "read" not in words

@@ -70,7 +70,7 @@ def test_markdown_renders_toggles_copies_and_saves(
     assert plain.accessibleName() == "Output"
     assert plain.toPlainText() == MARKDOWN
     # The choice is remembered.
-    assert SettingsStore(window.controller.services.data_dir).load().markdown_output is False
+    assert SettingsStore(window.session.services.data_dir).load().markdown_output is False
 
     clipboard = QGuiApplication.clipboard()
     clipboard.setText("something else")

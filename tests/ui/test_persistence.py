@@ -19,7 +19,9 @@ from tests.ui.helpers import (
     wait_finished,
 )
 from zerogpu_desktop.storage import Settings
+from zerogpu_desktop.storage.calibration import CALIBRATION_FILE_NAME
 from zerogpu_desktop.storage.drafts import DRAFT_FILE_NAME
+from zerogpu_desktop.storage.settings import SETTINGS_FILE_NAME
 from zerogpu_desktop.storage.ui_state import UI_STATE_FILE_NAME
 
 SYSTEM = "Answer as a pirate."
@@ -119,3 +121,19 @@ def test_splitters_and_window_size_persist(
     qtbot.waitUntil(lambda: second.size() == saved_size, timeout=2000)
     assert second.main_splitter.sizes() == saved_main
     assert second.prompt_splitter.sizes() == saved_prompt
+
+
+def test_files_found_broken_at_start_are_told_in_one_warning(
+    qtbot: QtBot, make_window: WindowFactory, data_dir: Path
+) -> None:
+    for name in (SETTINGS_FILE_NAME, DRAFT_FILE_NAME, UI_STATE_FILE_NAME, CALIBRATION_FILE_NAME):
+        (data_dir / name).write_text("{ this is not json", encoding="utf-8")
+
+    window = make_window(load_key=False)
+
+    words = window.banner.text()
+    assert window.banner.isVisible()
+    assert words.startswith("A file was damaged")
+    for what in ("settings", "draft", "window layout", "token calibration"):
+        assert what in words, f"the {what} file is not mentioned: {words}"
+    assert window.user_editor.text() == ""

@@ -174,7 +174,7 @@ def test_load_from_the_keyboard_and_with_the_load_button(
     assert window.system_editor.text() == "Translate into French."
     assert window.user_editor.text() == "Good morning"
     assert window.model_picker.limit.value() == 8192
-    assert window.controller.settings.input_limit_for(TRANSLATOR) == 8192
+    assert window.session.settings.current.input_limit_for(TRANSLATOR) == 8192
     assert title(window) == "Translate — ZeroGPU Desktop"
     assert preset_label(window) == "Preset: Translate"
     assert window.status.state_label.text().startswith("Loaded preset “Translate”.")
@@ -292,7 +292,7 @@ def test_export_holds_only_documented_fields_and_never_the_key(
     window = make_window(settings=Settings(max_retries=0))
 
     everything = tmp_path / "all.json"
-    window.library.export_to(everything)
+    window.library.transfer.export_to(everything)
     assert window.status.state_label.text() == f"Exported 2 presets to {everything}."
     raw = everything.read_bytes()
     assert API_KEY.encode() not in raw
@@ -304,7 +304,7 @@ def test_export_holds_only_documented_fields_and_never_the_key(
         assert set(entry) == ENTRY_FIELDS
 
     one = tmp_path / "one.json"
-    window.library.export_to(one, ["Translate"])
+    window.library.transfer.export_to(one, ["Translate"])
     assert [entry["name"] for entry in json.loads(one.read_text())["presets"]] == ["Translate"]
     assert API_KEY.encode() not in one.read_bytes()
 
@@ -332,14 +332,14 @@ def test_import_with_a_clash_keep_both_skip_and_replace(
     incoming = _import_file(tmp_path, INCOMING, NEW_ONE)
 
     # Cancel: nothing happens.
-    window.library.import_from(incoming)
+    window.library.transfer.import_from(incoming)
     question = answer_question(qtbot, "Cancel")
     assert "These presets exist already: “Code review”." in question
     assert "Keep both (the imported ones get a new name), replace yours, or skip them?" in question
     assert listed(window) == ["Code review"]
 
     # Keep both: the imported one gets a new name, nothing is overwritten.
-    window.library.import_from(incoming)
+    window.library.transfer.import_from(incoming)
     box = wait_dialog(qtbot, QMessageBox)
     offered = [b.text() for b in box.findChildren(QPushButton) if b.isVisible()]
     assert {"Keep both", "Replace", "Skip", "Cancel"} <= set(offered)
@@ -351,14 +351,14 @@ def test_import_with_a_clash_keep_both_skip_and_replace(
     assert "Imported 2 presets" in window.status.state_label.text()
 
     # Skip: the clashing ones are left alone (Fresh now clashes too).
-    window.library.import_from(incoming)
+    window.library.transfer.import_from(incoming)
     question = answer_question(qtbot, "Skip")
     assert "“Code review”, “Fresh”" in question
     assert listed(window) == ["Code review", "Code review (imported)", "Fresh"]
     assert stored(data_dir, "Code review").user_prompt == USER
 
     # Replace: only when chosen.
-    window.library.import_from(incoming)
+    window.library.transfer.import_from(incoming)
     answer_question(qtbot, "Replace")
     assert listed(window) == ["Code review", "Code review (imported)", "Fresh"]
     mine = stored(data_dir, "Code review")
@@ -378,7 +378,7 @@ def test_importing_a_file_that_is_not_presets_says_so_and_loses_nothing(
     ):
         bad = tmp_path / name
         bad.write_bytes(content)
-        window.library.import_from(bad)
+        window.library.transfer.import_from(bad)
         assert QApplication.activeModalWidget() is None
         assert f"{name}: " in banner_text(window)
         assert "presets file" in banner_text(window)
@@ -437,7 +437,7 @@ def test_export_the_selected_preset_only(
     library = window.library
     assert library is not None
     highlight_preset(qtbot, window, "Translate")
-    library.ask_export(selected_only=True)
+    library.transfer.ask_export(selected_only=True)
     dialog = qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None) or (
         QApplication.activeModalWidget()
     )

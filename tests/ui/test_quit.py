@@ -34,7 +34,7 @@ def test_quitting_during_a_request_cancels_it_and_saves_the_draft(
     type_user_prompt(qtbot, window, "a question nobody waits for")
     press_send(qtbot, window)
     wait_request(qtbot, server)
-    assert window.controller.is_running
+    assert window.session.runs.is_running
 
     started = time.monotonic()
     if how == "ctrl+q":
@@ -42,11 +42,11 @@ def test_quitting_during_a_request_cancels_it_and_saves_the_draft(
     else:
         window.close()
     assert not window.isVisible()
-    run_async(qtbot, window.controller.shutdown(), timeout=3)
+    run_async(qtbot, window.session.shutdown(), timeout=3)
     elapsed = time.monotonic() - started
 
     assert elapsed < 2.0, f"shutting down took {elapsed:.2f} s"
-    assert not window.controller.is_running
+    assert not window.session.runs.is_running
     assert server.wait_for_disconnect(timeout=2.0)
     draft = json.loads((data_dir / DRAFT_FILE_NAME).read_text(encoding="utf-8"))
     assert draft["user_prompt"] == "a question nobody waits for"

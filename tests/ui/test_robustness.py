@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import shiboken6
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from tests.fakeserver import FakeServer, Scenario
 from tests.ui.conftest import MODEL, WindowFactory
 from tests.ui.helpers import press_send, type_model, type_user_prompt, wait_finished, wait_request
+from zerogpu_desktop.api.client import ZeroGPUClient
 from zerogpu_desktop.storage import Settings
 from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 from zerogpu_desktop.ui.crash_reporting import CrashReporter
@@ -35,14 +37,14 @@ def test_changing_settings_during_a_run_does_not_break_it(
 
 
 def test_an_unexpected_error_in_a_run_unsticks_the_window(
-    qtbot: QtBot, make_window: WindowFactory, server: FakeServer
+    qtbot: QtBot, make_window: WindowFactory, server: FakeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window(settings=Settings(max_retries=0))
 
-    def broken(*_args: object, **_kwargs: object) -> object:
+    async def broken(*_args: object, **_kwargs: object) -> object:
         raise RuntimeError("a bug nobody foresaw")
 
-    window.controller._client_for_settings = broken  # type: ignore[method-assign]
+    monkeypatch.setattr(ZeroGPUClient, "create_response", broken)
     type_model(qtbot, window, MODEL)
     type_user_prompt(qtbot, window, "hello")
     press_send(qtbot, window)

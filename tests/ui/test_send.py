@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -67,7 +68,7 @@ def test_happy_path_by_keyboard(qtbot: QtBot, window: MainWindow, server: FakeSe
     # The prompts stay for the next question; the model is remembered for next time.
     assert window.user_editor.text() == USER
     assert window.system_editor.text() == SYSTEM
-    assert window.controller.settings.last_model == MODEL
+    assert window.session.settings.current.last_model == MODEL
     assert window.model_picker.combo.findText(MODEL) >= 0
 
 
@@ -152,7 +153,7 @@ def test_a_503_is_retried_and_the_answer_arrives(
     window = make_window(settings=Settings(max_retries=2))
     server.queue(Scenario.status(503))
     seen: list[str] = []
-    window.controller.retrying.connect(seen.append)
+    window.session.runs.retrying.connect(seen.append)
     type_model(qtbot, window, MODEL)
     type_user_prompt(qtbot, window, USER)
 
@@ -177,3 +178,21 @@ def test_send_without_a_model_says_so(qtbot: QtBot, window: MainWindow, server: 
     assert not window.banner.settings_button.isVisible()
     assert server.requests == []
     assert window.user_editor.text() == USER
+
+
+def test_the_status_figures_sit_side_by_side_and_never_over_each_other(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """State, usage and verdict, left to right in the bar, none drawn over another."""
+    type_model(qtbot, window, MODEL)
+    type_user_prompt(qtbot, window, USER)
+    press_send(qtbot, window)
+    wait_finished(qtbot, window)
+    status = window.status
+    labels = [status.state_label, status.usage_label, status.truncation_label]
+    boxes = [label.geometry() for label in labels]
+    assert all(label.isVisible() and label.parentWidget() is status for label in labels)
+    assert [box.left() for box in boxes] == sorted(box.left() for box in boxes), boxes
+    for left, right in itertools.pairwise(boxes):
+        assert left.right() < right.left(), (left, right)
+    assert boxes[-1].right() <= status.width()

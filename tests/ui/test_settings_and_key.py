@@ -73,16 +73,16 @@ def test_first_start_leads_to_settings_and_the_key_goes_to_the_keyring_only(
 ) -> None:
     backend = MemoryKeyring()
     window = make_window(key_store=KeyStore(backend=backend), project_id=None)
-    assert not window.controller.has_key
+    assert not window.session.keys.has_key
     assert "No API key yet" in banner_text(window)
 
     dialog = open_settings_from_banner(qtbot, window)
     assert "No key saved yet" in dialog.key_status.text()
     fill_in_and_confirm(qtbot, dialog, API_KEY, PROJECT_ID)
 
-    qtbot.waitUntil(lambda: window.controller.has_key, timeout=5000)
+    qtbot.waitUntil(lambda: window.session.keys.has_key, timeout=5000)
     assert backend.passwords == {(DEFAULT_SERVICE, DEFAULT_USERNAME): API_KEY}
-    assert window.controller.key_in_keyring
+    assert window.session.keys.in_keyring
     assert banner_text(window) == ""
     settings = json.loads((data_dir / "settings.json").read_text(encoding="utf-8"))
     assert settings["project_id"] == PROJECT_ID
@@ -119,8 +119,8 @@ def test_without_a_usable_keyring_the_key_is_kept_for_this_session(
     dialog = open_settings_from_banner(qtbot, window)
     fill_in_and_confirm(qtbot, dialog, API_KEY, PROJECT_ID)
 
-    qtbot.waitUntil(lambda: window.controller.has_key, timeout=5000)
-    assert not window.controller.key_in_keyring
+    qtbot.waitUntil(lambda: window.session.keys.has_key, timeout=5000)
+    assert not window.session.keys.in_keyring
     shown = banner_text(window)
     assert "Key kept for this session only" in shown
     assert "The key will be kept for this session only" in shown
@@ -141,7 +141,7 @@ def test_cancelling_settings_changes_nothing(
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
 
     assert backend.passwords == {}
-    assert not window.controller.has_key
+    assert not window.session.keys.has_key
     assert not (data_dir / "settings.json").exists()
 
 
@@ -170,7 +170,7 @@ def test_the_monospace_option_changes_the_editors_font(
     from PySide6.QtGui import QFontDatabase
 
     fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
-    assert not window.controller.settings.monospace_editors
+    assert not window.session.settings.current.monospace_editors
     qtbot.mouseClick(window.settings_button, Qt.MouseButton.LeftButton)
     dialog = window.findChild(SettingsDialog)
     assert dialog is not None

@@ -1,4 +1,4 @@
-"""The first frame's modules load in the order that keeps it fast (ui/entry.py).
+"""What the first frame loads, and what start-up does before Qt (ui/entry.py, ui/launch.py).
 
 Each check runs in a fresh interpreter: what a module imports is only
 visible in a process that has not imported it yet. The checks see the
@@ -17,24 +17,18 @@ import pytest
 
 PROBE = textwrap.dedent(
     """
-    import importlib, json, sys
+    import json, sys
 
     from zerogpu_desktop.ui import entry
 
-    for name in entry.FIRST_FRAME_MODULES:
-        importlib.import_module(name)
     before_qt = set(sys.modules)
     import PySide6.QtWidgets  # what any PySide6 program loads
     with_qt = set(sys.modules)
     import zerogpu_desktop.ui.launch, zerogpu_desktop.ui.main_window
     after = set(sys.modules)
-    sources = {}
-    for name in after - with_qt:
-        path = getattr(sys.modules[name], "__file__", None) or ""
-        sources[name] = open(path, encoding="utf-8").read() if path.endswith(".py") else ""
     print(json.dumps({
         "qt_before_entry": sorted(m for m in before_qt if m.startswith(("PySide6", "shiboken6"))),
-        "loaded_by_window": sources,
+        "loaded_by_window": sorted(after - with_qt),
     }))
     """
 )
@@ -51,22 +45,15 @@ def probe() -> dict[str, object]:
     return figures
 
 
-def test_plain_python_modules_of_the_first_frame_load_before_qt(probe: dict[str, object]) -> None:
-    """After PySide6 is imported, every new module has its source read by PySide's import hook;
-    the first frame's own plain-Python modules must already be loaded by then."""
-    figures = probe
-    assert figures["qt_before_entry"] == []
-    loaded = figures["loaded_by_window"]
-    assert isinstance(loaded, dict)
-    ours_without_qt = sorted(name for name, source in loaded.items() if "PySide6" not in source)
-    assert ours_without_qt == [], "import these in ui/entry.py, before Qt"
+def test_the_entry_point_loads_no_qt(probe: dict[str, object]) -> None:
+    assert probe["qt_before_entry"] == []
 
 
 def test_the_first_frame_needs_no_event_loop_network_keyring_or_database(
     probe: dict[str, object],
 ) -> None:
     loaded = probe["loaded_by_window"]
-    assert isinstance(loaded, dict)
+    assert isinstance(loaded, list)
     deferred = ("asyncio", "qasync", "httpx", "keyring", "sqlite3", "socket", "ssl")
     assert sorted(name for name in loaded if name.split(".")[0] in deferred) == []
 

@@ -53,7 +53,7 @@ def test_a_silent_cut_to_the_known_limit_reads_truncated(
     out = count_tokens("Echo: " + LONG_PROMPT)
     assert window.status.usage_label.text() == f"In 50 · Out {out} · Total {50 + out} tokens"
     # The limit is remembered with the model.
-    assert window.controller.settings.input_limit_for(MODEL) == 50
+    assert window.session.settings.current.input_limit_for(MODEL) == 50
 
 
 def test_a_count_far_below_the_estimate_reads_possibly_truncated(

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zerogpu_desktop.api.body import DEFAULT_MAX_RESPONSE_BYTES
     from zerogpu_desktop.api.client import (
-        DEFAULT_BASE_URL,
         DEFAULT_TIMEOUT,
         RetryNotice,
         ZeroGPUClient,
     )
+    from zerogpu_desktop.api.defaults import DEFAULT_BASE_URL
     from zerogpu_desktop.api.errors import (
         APIConnectionError,
         APIStatusError,
@@ -40,10 +40,11 @@ if TYPE_CHECKING:
     from zerogpu_desktop.api.models import Message, Response, Usage
     from zerogpu_desktop.api.retry import RetryPolicy
 
-#: Where each public name lives. Importing this package stays cheap (no
-#: httpx) until a name is used, so the window can paint first.
+#: Where each public name lives. Importing this package (which every import of
+#: api.tokens or api.errors does) loads no httpx until a name is used: the HTTP
+#: stack waits until after the first frame (ui/launch.py says why).
 _HOMES = {
-    "DEFAULT_BASE_URL": "client",
+    "DEFAULT_BASE_URL": "defaults",
     "DEFAULT_MAX_RESPONSE_BYTES": "body",
     "DEFAULT_TIMEOUT": "client",
     "RetryNotice": "client",

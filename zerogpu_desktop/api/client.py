@@ -16,7 +16,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -30,6 +30,7 @@ from zerogpu_desktop.api.body import (
     read_body,
     read_error_body,
 )
+from zerogpu_desktop.api.defaults import DEFAULT_BASE_URL
 from zerogpu_desktop.api.errors import (
     APIConnectionError,
     APIStatusError,
@@ -64,7 +65,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://api.zerogpu.ai"
 #: A model may think for minutes; httpx's 5 s default would cut it off.
 DEFAULT_TIMEOUT = httpx.Timeout(300.0, connect=10.0)
 _RESPONSES_PATH = "/v1/responses"
@@ -72,11 +72,22 @@ _RESPONSES_PATH = "/v1/responses"
 
 @dataclass(frozen=True, slots=True)
 class RetryNotice:
-    """Told to `on_retry` before each wait, so a UI can say "retrying in 2 s"."""
+    """Told to `on_retry` before each wait, so a UI can say "retrying in 2 s".
+
+    Attributes:
+        attempt: The number of the retry about to happen (1 for the first).
+        wait_seconds: The wait before it.
+        reason: The failure, in words.
+        status_code: The HTTP status that failed, or None for a connection error or timeout.
+        retry_after: The wait the server asked for, or None when it did not say; a caller
+            running many requests holds them all back for it (a 429 is about the account).
+    """
 
     attempt: int
     wait_seconds: float
     reason: str
+    status_code: int | None = None
+    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +133,9 @@ class ZeroGPUClient:
         allow_insecure_http: permit plain http to a non-loopback host (tests only).
         transport: an httpx transport (tests pass a MockTransport).
         on_retry: called before each retry wait.
+        before_attempt: awaited before every attempt, the first included, so a caller can
+            hold requests back (e.g. every request of a batch while the server asked one of
+            them to wait).
     """
 
     def __init__(
@@ -137,6 +151,7 @@ class ZeroGPUClient:
         allow_insecure_http: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
+        before_attempt: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         api_key, project_id = api_key.strip(), project_id.strip()
         if not api_key:
@@ -165,6 +180,7 @@ class ZeroGPUClient:
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.max_response_bytes = max_response_bytes
         self.on_retry = on_retry
+        self.before_attempt = before_attempt
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self._http_loop: asyncio.AbstractEventLoop | None = None
@@ -251,6 +267,8 @@ class ZeroGPUClient:
         timeout = self.timeout if request_timeout is None else httpx.Timeout(request_timeout)
         retries_done = 0
         while True:
+            if self.before_attempt is not None:
+                await self.before_attempt()
             started = time.monotonic()
             try:
                 reply = await self._attempt(http, url, body, timeout)
@@ -259,6 +277,8 @@ class ZeroGPUClient:
                 if wait is None:
                     raise
                 reason = exc.message
+                status_code: int | None = None
+                retry_after: float | None = None
             else:
                 log.debug(
                     "POST %s -> %s in %.0f ms",
@@ -275,10 +295,11 @@ class ZeroGPUClient:
                 if wait is None:
                     raise error
                 reason = error.message
+                status_code, retry_after = reply.status_code, error.retry_after
             retries_done += 1
             log.info("retry %d in %.2f s: %s", retries_done, wait, reason)
             if self.on_retry is not None:
-                self.on_retry(RetryNotice(retries_done, wait, reason))
+                self.on_retry(RetryNotice(retries_done, wait, reason, status_code, retry_after))
             await asyncio.sleep(wait)
 
     async def _attempt(

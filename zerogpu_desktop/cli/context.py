@@ -1,4 +1,8 @@
-"""Where a headless command finds its data folder, settings, key and project."""
+"""Where a headless command finds its data folder, settings and key.
+
+The merge of these into a connection is `workbench.resolve_connection`, the same as the
+window's.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zerogpu_desktop.credentials import KeyStore
-from zerogpu_desktop.overrides import ENV_API_KEY, ENV_BASE_URL, ENV_PROJECT_ID, RunOverrides
+from zerogpu_desktop.overrides import ENV_BASE_URL, RunOverrides
 from zerogpu_desktop.safe_text import has_unsafe_characters
 from zerogpu_desktop.storage import Settings, SettingsStore, resolve_data_dir
 
@@ -25,6 +29,8 @@ class CommandContext:
     data_dir: Path
     settings: Settings
     overrides: RunOverrides
+    #: Why the settings file was not used (it was damaged and moved aside, or unreadable).
+    settings_problem: str | None = None
 
     @classmethod
     def from_args(
@@ -32,7 +38,7 @@ class CommandContext:
     ) -> CommandContext:
         environ = os.environ if environ is None else environ
         data_dir = resolve_data_dir(getattr(args, "data_dir", None), environ)
-        settings = SettingsStore(data_dir).load()
+        settings = SettingsStore(data_dir).read()
         overrides = RunOverrides.from_environment(
             environ, base_url_flag=getattr(args, "base_url", None)
         )
@@ -45,28 +51,15 @@ class CommandContext:
                 f"The base URL in {ENV_BASE_URL} contains a space, a line break or a control "
                 "character: set it as https://host[:port]."
             )
-        return cls(data_dir, settings, overrides)
+        return cls(data_dir, settings.value, overrides, settings.problem)
 
-    @property
-    def base_url(self) -> str:
-        return self.overrides.base_url or self.settings.base_url
+    def load_api_key(self, key_store: KeyStore | None = None) -> tuple[str | None, str | None]:
+        """The key from the environment, else from the OS keyring (bounded wait).
 
-    def project_id(self) -> str:
-        project = self.overrides.project_id or self.settings.project_id
-        if not project:
-            raise UsageError(
-                f"No project ID: set {ENV_PROJECT_ID} or enter it in the app's Settings."
-            )
-        return project
-
-    def api_key(self, key_store: KeyStore | None = None) -> str:
-        """The key from the environment, else from the OS keyring (bounded wait)."""
+        Returns:
+            The key (None when there is none), and why the keyring gave none, if it said.
+        """
         if self.overrides.api_key:
-            return self.overrides.api_key
+            return self.overrides.api_key, None
         result = (key_store or KeyStore()).load_blocking()
-        if result.key:
-            return result.key
-        hint = f" ({result.problem})" if result.problem else ""
-        raise UsageError(
-            f"No API key: set {ENV_API_KEY} or save the key in the app's Settings{hint}."
-        )
+        return (result.key or None), result.problem

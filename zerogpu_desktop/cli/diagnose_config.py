@@ -21,13 +21,15 @@ if TYPE_CHECKING:
     from zerogpu_desktop.storage import Settings
 
 
-def _settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+def _settings(args: argparse.Namespace, environ: Mapping[str, str]) -> tuple[Settings, str | None]:
+    """The settings a run would use, and why the file was not used, if it was not."""
     from zerogpu_desktop.storage import Settings, SettingsStore, resolve_data_dir
 
     try:
-        return SettingsStore(resolve_data_dir(getattr(args, "data_dir", None), environ)).load()
+        loaded = SettingsStore(resolve_data_dir(getattr(args, "data_dir", None), environ)).read()
     except OSError:  # the data-folder check reports why; defaults are what a run would get
-        return Settings()
+        return Settings(), None
+    return loaded.value, loaded.problem
 
 
 def _key_check(overrides: RunOverrides, key_store: KeyStore | None) -> Check:
@@ -103,12 +105,15 @@ def configuration_checks(
     environ: Mapping[str, str],
     key_store: KeyStore | None = None,
 ) -> list[Check]:
-    """The key, the project ID and the base URL: set or not, and from where."""
+    """The settings file if it was damaged, then the key, the project ID and the base URL:
+    set or not, and from where."""
     overrides = RunOverrides.from_environment(
         environ, base_url_flag=getattr(args, "base_url", None)
     )
-    settings = _settings(args, environ)
+    settings, problem = _settings(args, environ)
+    checks = [] if problem is None else [Check("settings file", Level.WARN, problem, "file")]
     return [
+        *checks,
         _key_check(overrides, key_store),
         _project_check(overrides, settings),
         _base_url_check(args, environ, settings),

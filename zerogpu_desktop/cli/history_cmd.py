@@ -17,7 +17,7 @@ from zerogpu_desktop.cli.output import is_terminal, report
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.safe_text import replace_surrogates, safe_for_display
 from zerogpu_desktop.storage import ensure_data_dir, resolve_data_dir
-from zerogpu_desktop.storage.history.store import HistoryStore
+from zerogpu_desktop.storage.history.store import HistoryStore, open_history_store
 from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
 
 MAX_LIST = 500
@@ -25,10 +25,10 @@ MAX_LIST = 500
 
 def _open(args: argparse.Namespace) -> HistoryStore:
     data_dir = ensure_data_dir(resolve_data_dir(getattr(args, "data_dir", None), os.environ))
-    store = HistoryStore(data_dir)
-    if store.last_problem:
-        report(store.last_problem)
-    return store
+    opened = open_history_store(data_dir)
+    if opened.problem:
+        report(opened.problem)
+    return opened.value
 
 
 def _when(created: float) -> str:

@@ -10,6 +10,7 @@ cannot encode) becomes U+FFFD instead of an exception halfway through the output
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import logging
 import os
@@ -53,6 +54,31 @@ def write_data(text: str, stream: TextIO) -> None:
     stream.flush()
 
 
+class ClosedOutput(io.TextIOBase):
+    """Stands in for a standard stream the command was started without (`>&-`).
+
+    Writing to it fails like writing to a closed pipe, so the command ends the same quiet
+    way (exit 141) instead of with an error about None.
+    """
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(errno.EPIPE, "standard output is closed")
+
+
+def stand_in_for_closed_streams() -> None:
+    """Gives a closed stdout or stderr (None in `sys`) a `ClosedOutput` stand-in."""
+    if sys.stdout is None:
+        sys.stdout = ClosedOutput()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
+
+
 def flush_stdout() -> None:
     """Flushes stdout now, so a closed pipe raises here and not at interpreter exit."""
     if sys.stdout is not None:
@@ -66,7 +92,7 @@ def silence_stdout() -> None:
     ignored … BrokenPipeError". Python's documentation on SIGPIPE recommends this instead.
     """
     stream = sys.stdout
-    if stream is None:
+    if stream is None or isinstance(stream, ClosedOutput):
         return
     with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
         devnull = os.open(os.devnull, os.O_WRONLY)

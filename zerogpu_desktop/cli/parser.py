@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import importlib
 from collections.abc import Callable
-from typing import NoReturn
 
 from zerogpu_desktop import __version__
 from zerogpu_desktop.cli import arg_types
+from zerogpu_desktop.exit_codes import EXIT_CODE_HELP
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -140,44 +140,12 @@ def _history_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_command_line(argv: list[str]) -> argparse.Namespace:
-    """The parsed command line; `command` is None when the window should open.
-
-    Opening the window is by far the most common start, and building the
-    whole parser (every subcommand, every help text) costs about 7 ms of its
-    first frame. So the window's own options are tried first with a parser
-    that knows only them, spelled out in full; anything it does not take (a
-    command, --help, --version, an abbreviation, a typo, a missing value)
-    goes to the whole parser, which also gives the error messages.
-    """
-    try:
-        args, rest = _WindowOptionsParser().parse_known_args(argv)
-    except _NotWindowOptionsError:
-        rest = argv
-    if not rest:
-        return args
+    """The parsed command line; `command` is None when the window should open."""
     return build_parser().parse_args(argv)
-
-
-class _NotWindowOptionsError(Exception):
-    """The short parser could not take the command line; the whole parser will."""
-
-
-class _WindowOptionsParser(argparse.ArgumentParser):
-    """Only --data-dir and --base-url, no abbreviations, and no error of its own."""
-
-    def __init__(self) -> None:
-        super().__init__(prog="zerogpu-desktop", add_help=False, allow_abbrev=False)
-        _add_common(self, suppress_defaults=False)
-        self.set_defaults(command=None)
-
-    def error(self, message: str) -> NoReturn:
-        raise _NotWindowOptionsError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; with no subcommand the window opens."""
-    from zerogpu_desktop.exit_codes import EXIT_CODE_HELP
-
     parser = argparse.ArgumentParser(
         prog="zerogpu-desktop",
         description="ZeroGPU Desktop: prompt the ZeroGPU Responses API. "

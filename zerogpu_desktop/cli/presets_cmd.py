@@ -28,10 +28,10 @@ def _store(args: argparse.Namespace) -> PresetStore:
 
 def list_presets(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
-    store = _store(args)
-    presets = store.load()
-    if store.last_problem:
-        report(store.last_problem)
+    loaded = _store(args).read()
+    presets = loaded.value
+    if loaded.problem:
+        report(loaded.problem)
     if not presets:
         print("No presets yet. Save one from the window's Presets panel.", file=sys.stderr)
     for preset in presets:

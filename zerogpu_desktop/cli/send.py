@@ -1,60 +1,34 @@
 """`zerogpu-desktop send`: one prompt, the answer on stdout, the facts on stderr.
 
-A run is recorded in the history like a run from the window, and teaches
-the per-model token calibration the same way.
+A thin adapter over `workbench.Runner`, the engine the window uses too: the arguments
+become a `PromptSpec` and a `Connection`, the Runner sends, records and teaches, and this
+module prints the outcome.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
-import time
-from dataclasses import dataclass
 from typing import TextIO
 
-import httpx
-
-from zerogpu_desktop.api import ContextLengthExceededError, Message, ZeroGPUClient, ZeroGPUError
 from zerogpu_desktop.api.models import Response
-from zerogpu_desktop.api.tokens import (
-    TruncationStatus,
-    assess_truncation,
-    rejected_assessment,
-)
 from zerogpu_desktop.cli.context import CommandContext, UsageError
+from zerogpu_desktop.cli.history_sink import StoreHistorySink
 from zerogpu_desktop.cli.output import report, write_data
 from zerogpu_desktop.cli.stdin_text import StdinError, read_stdin_text
-from zerogpu_desktop.exit_codes import ExitCode, exit_code_for
-from zerogpu_desktop.explain import NOTHING_TO_SEND, explain
-from zerogpu_desktop.run_records import failed_run, succeeded_run
+from zerogpu_desktop.exit_codes import ExitCode
+from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.safe_text import safe_for_display
-from zerogpu_desktop.storage import ensure_data_dir
 from zerogpu_desktop.storage.calibration import CalibrationStore
-from zerogpu_desktop.storage.history.store import HistoryStore
-from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
 from zerogpu_desktop.storage.presets.store import Preset, PresetStore
-from zerogpu_desktop.templating import MissingVariablesError, find_variables, render
-
-
-@dataclass(frozen=True)
-class PreparedPrompt:
-    """What will be sent, after the preset and the variables are applied."""
-
-    model: str
-    system_prompt: str
-    user_prompt: str
-    input_limit: int | None
-    preset_name: str | None
-
-    def messages(self) -> list[Message]:
-        messages = [Message("system", self.system_prompt)] if self.system_prompt else []
-        messages.append(Message("user", self.user_prompt))
-        return messages
-
-    def text_sent(self) -> str:
-        return "\n".join(part for part in (self.system_prompt, self.user_prompt) if part)
+from zerogpu_desktop.storage.settings import SettingsStore
+from zerogpu_desktop.workbench.connection import Connection, resolve_connection
+from zerogpu_desktop.workbench.learning import CalibrationBook, ModelMemory
+from zerogpu_desktop.workbench.outcome import RunOutcome
+from zerogpu_desktop.workbench.preflight import missing_configuration, render_or_refuse
+from zerogpu_desktop.workbench.runner import Runner
+from zerogpu_desktop.workbench.spec import PromptSpec
 
 
 def _parse_vars(pairs: list[str]) -> dict[str, str]:
@@ -80,8 +54,12 @@ def _read_prompt(text: str | None, stdin: TextIO, fallback: str | None) -> str:
         raise UsageError(str(exc)) from None
 
 
-def prepare(args: argparse.Namespace, context: CommandContext, stdin: TextIO) -> PreparedPrompt:
-    """Applies the preset, the arguments and the variables; raises UsageError for gaps."""
+def prompt_spec(args: argparse.Namespace, context: CommandContext, stdin: TextIO) -> PromptSpec:
+    """The spec the arguments ask for: the preset, then the flags and `--var` over it.
+
+    Raises:
+        UsageError: an unknown preset, a bad `--var`, or no prompt to read.
+    """
     preset: Preset | None = None
     if args.preset:
         preset = PresetStore(context.data_dir).get(args.preset)
@@ -89,32 +67,35 @@ def prepare(args: argparse.Namespace, context: CommandContext, stdin: TextIO) ->
             raise UsageError(
                 f"No preset named “{args.preset}”. `zerogpu-desktop presets list` shows them."
             )
-    model = (args.model or (preset.model if preset else "")).strip()
-    if not model:
-        raise UsageError("No model: give --model (or a --preset that has one).")
-    system = args.system if args.system is not None else (preset.system_prompt if preset else "")
-    user = _read_prompt(args.text, stdin, preset.user_prompt if preset else None)
+    model = args.model or (preset.model if preset else "")
     values = dict(preset.variables) if preset else {}
     values.update(_parse_vars(args.var))
-    if find_variables(system, user):
-        try:
-            system, user = render(system, values), render(user, values)
-        except MissingVariablesError as exc:
-            raise UsageError(f"{exc}. Give them with --var NAME=VALUE.") from None
-        if preset is not None:
-            given = {
-                name: values[name]
-                for name in find_variables(preset.system_prompt, preset.user_prompt)
-                if name in values
-            }
-            PresetStore(context.data_dir).remember_variables(preset.name, given)
-    if not user.strip():
-        raise UsageError(NOTHING_TO_SEND.as_line())
-    if _has_lone_surrogate(system + user):  # an argument that was not UTF-8
-        raise UsageError("The prompt is not valid UTF-8 text: give it as UTF-8.")
-    limit = args.input_limit or (preset.input_token_limit if preset else None)
-    limit = limit or context.settings.input_limit_for(model)
-    return PreparedPrompt(model, system, user, limit, preset.name if preset else None)
+    if not model.strip():  # asked before the prompt, so a missing model never waits on stdin
+        return PromptSpec(model, variables=values)
+    system = args.system if args.system is not None else (preset.system_prompt if preset else "")
+    user = _read_prompt(args.text, stdin, preset.user_prompt if preset else None)
+    return PromptSpec(
+        model,
+        system,
+        user,
+        values,
+        input_limit=args.input_limit or (preset.input_token_limit if preset else None),
+        preset_name=preset.name if preset else None,
+    )
+
+
+def _remember_preset_values(spec: PromptSpec, context: CommandContext) -> None:
+    """Keeps the values the preset's variables were given, for the next run and the window."""
+    if spec.preset_name is None:
+        return
+    preset_store = PresetStore(context.data_dir)
+    preset = preset_store.get(spec.preset_name)
+    if preset is None:
+        return
+    names = PromptSpec(preset.model, preset.system_prompt, preset.user_prompt).variable_names()
+    given = {name: spec.variables[name] for name in names if name in spec.variables}
+    if given:
+        preset_store.remember_variables(preset.name, given)
 
 
 def _has_lone_surrogate(text: str) -> bool:
@@ -133,6 +114,11 @@ def _usage_line(response: Response, seconds: float) -> str:
     )
 
 
+def _refuse(words: Explanation, stderr: TextIO) -> int:
+    report(words.as_line(), stderr)
+    return words.exit_code
+
+
 def run(
     args: argparse.Namespace,
     *,
@@ -146,83 +132,69 @@ def run(
     stderr = stderr or sys.stderr
     try:
         context = CommandContext.from_args(args)
-        prompt = prepare(args, context, stdin)
-        settings = context.settings
-        client = ZeroGPUClient(
-            context.api_key(),
-            context.project_id(),
-            base_url=context.base_url,
-            timeout=httpx.Timeout(
-                args.timeout or settings.read_timeout, connect=settings.connect_timeout
-            ),
-            max_retries=args.max_retries if args.max_retries is not None else settings.max_retries,
-            max_response_bytes=(args.max_response_mb or settings.max_response_mb) * 1024 * 1024,
-        )
+        spec = prompt_spec(args, context, stdin)
     except UsageError as exc:
         report(str(exc), stderr)
         return ExitCode.USAGE
-    except ZeroGPUError as exc:
-        report(explain(exc).as_line(), stderr)
-        return exit_code_for(exc)
-
+    if context.settings_problem:  # told once: the damaged file is moved aside now
+        report(context.settings_problem, stderr)
+    if spec.model and spec.variable_names() and not spec.missing_variables():
+        _remember_preset_values(spec, context)
+    # Refused here, before the keyring is asked, in the order a person fixes things.
+    sent = render_or_refuse(spec, "cli")
+    if isinstance(sent, Explanation):
+        return _refuse(sent, stderr)
+    if _has_lone_surrogate(sent.system_prompt + sent.user_prompt):  # an argument not UTF-8
+        report("The prompt is not valid UTF-8 text: give it as UTF-8.", stderr)
+        return ExitCode.USAGE
+    key, key_problem = context.load_api_key()
+    connection = resolve_connection(
+        context.settings,
+        context.overrides,
+        api_key=key,
+        timeout=args.timeout,
+        max_retries=args.max_retries,
+        max_response_mb=args.max_response_mb,
+    )
+    missing = missing_configuration(connection, "cli", key_problem=key_problem)
+    if missing is not None:
+        return _refuse(missing, stderr)
     calibration_store = CalibrationStore(context.data_dir)
-    calibration = calibration_store.load()
-    started = time.monotonic()
+    calibration = calibration_store.read()
+    if calibration.problem:
+        report(calibration.problem, stderr)
+    runner = Runner(
+        source="cli",
+        calibration=CalibrationBook(calibration_store, calibration=calibration.value),
+        models=ModelMemory(SettingsStore(context.data_dir), settings=context.settings),
+        history=StoreHistorySink(context.data_dir, stderr),
+        concurrency=1,
+    )
     try:
-        response = asyncio.run(_send(client, prompt.model, prompt.messages()))
+        outcome = asyncio.run(_run_once(runner, spec, connection))
     except KeyboardInterrupt:
         report("interrupted.", stderr)
         return ExitCode.INTERRUPTED
-    except ZeroGPUError as exc:
-        explanation = explain(exc)
-        report(explanation.as_line(), stderr)
-        rejected = (
-            rejected_assessment(prompt.text_sent(), prompt.input_limit)
-            if isinstance(exc, ContextLengthExceededError)
-            else None
-        )
-        failure = failed_run(prompt, explanation, time.monotonic() - started, "cli", rejected)
-        _record(context, failure, stderr)
-        return exit_code_for(exc)
-    seconds = time.monotonic() - started
-
-    counted = response.usage.input_tokens if response.usage else None
-    assessment = assess_truncation(
-        prompt.text_sent(),
-        counted,
-        limit=prompt.input_limit,
-        model=prompt.model,
-        calibration=calibration,
-    )
-    if (
-        counted is not None
-        and assessment.status is TruncationStatus.NOT_TRUNCATED
-        and calibration.record(prompt.model, prompt.text_sent(), counted)
-    ):
-        # Calibration only sharpens warnings; never fail a run over it.
-        with contextlib.suppress(OSError):
-            ensure_data_dir(context.data_dir)
-            calibration_store.save(calibration)
-    # Recorded before printing: a reader that closes the pipe early loses nothing.
-    _record(context, succeeded_run(prompt, response, assessment, seconds, "cli"), stderr)
-    write_data(response.text, stdout)
-    print(safe_for_display(_usage_line(response, seconds)), file=stderr)
-    print(assessment.explanation, file=stderr)
-    return ExitCode.OK
+    return _print_outcome(outcome, stdout, stderr)
 
 
-def _record(context: CommandContext, record: RunRecord, stderr: TextIO) -> None:
-    """Adds the run to the history; a history problem is reported, never fatal."""
+async def _run_once(runner: Runner, spec: PromptSpec, connection: Connection) -> RunOutcome:
     try:
-        ensure_data_dir(context.data_dir)
-        with HistoryStore(context.data_dir) as history:
-            if history.last_problem:
-                report(history.last_problem, stderr)
-            history.record(record)
-    except (HistoryError, OSError) as exc:
-        report(f"the run was not saved to the history: {exc}", stderr)
+        return await runner.run(spec, connection)
+    finally:
+        await runner.aclose()
 
 
-async def _send(client: ZeroGPUClient, model: str, messages: list[Message]) -> Response:
-    async with client:
-        return await client.create_response(model, messages)
+def _print_outcome(outcome: RunOutcome, stdout: TextIO, stderr: TextIO) -> int:
+    """The answer on stdout, the usage and the verdict on stderr; or the failure's sentence.
+
+    The run is already recorded, so a reader that closes the pipe early loses nothing.
+    """
+    if outcome.response is None or outcome.cancelled:
+        assert outcome.explanation is not None
+        return _refuse(outcome.explanation, stderr)
+    write_data(outcome.response.text, stdout)
+    print(safe_for_display(_usage_line(outcome.response, outcome.seconds)), file=stderr)
+    if outcome.assessment is not None:
+        print(outcome.assessment.explanation, file=stderr)
+    return ExitCode.OK

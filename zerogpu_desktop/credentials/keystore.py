@@ -1,14 +1,14 @@
 """The API key's only home: the OS keyring, or this process's memory when there is none.
 
-Every keyring call runs on its own daemon thread with a time bound (see ``worker``), so a
-locked Secret Service can neither freeze the GUI nor hold up interpreter shutdown. Failures
-never raise: they come back as results carrying a sentence for the user, and the key is
-kept in memory for the session so the user can still work.
+Every keyring call runs on its own daemon thread with a time bound (see
+``zerogpu_desktop.background``), so a locked Secret Service can neither freeze the GUI nor
+hold up interpreter shutdown. Failures never raise: they come back as results carrying a
+sentence for the user, and the key is kept in memory for the session so the user can still
+work.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import threading
@@ -17,6 +17,7 @@ import keyring
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
+from zerogpu_desktop import background
 from zerogpu_desktop.credentials.backends import backend_name, unusable_issue, usable_member
 from zerogpu_desktop.credentials.issues import (
     Action,
@@ -31,7 +32,6 @@ from zerogpu_desktop.credentials.results import (
     KeySaveResult,
     KeySource,
 )
-from zerogpu_desktop.credentials.worker import CallTimeoutError, call_async, call_blocking
 
 _log = logging.getLogger(__name__)
 
@@ -109,8 +109,9 @@ class KeyStore:
         if self._session_key is not None:
             return self._session_load_result()
         try:
-            async with asyncio.timeout(self.timeout):
-                result = await call_async(self._load_now, name=self._name("load"))
+            result = await background.run(
+                self._load_now, timeout=self.timeout, name=self._name("load")
+            )
         except TimeoutError:
             result = self._timed_out_load()
         return self._finish_load(result)
@@ -130,8 +131,9 @@ class KeyStore:
         """
         key = _clean_key(key)
         try:
-            async with asyncio.timeout(self.timeout):
-                result = await call_async(lambda: self._save_now(key), name=self._name("save"))
+            result = await background.run(
+                self._save_now, key, timeout=self.timeout, name=self._name("save")
+            )
         except TimeoutError:
             result = self._timed_out_save()
         return self._finish_save(key, result)
@@ -140,8 +142,9 @@ class KeyStore:
         """Forget the key: the session copy at once, and the keyring entry if possible."""
         self._forget_session_key()
         try:
-            async with asyncio.timeout(self.timeout):
-                result = await call_async(self._delete_now, name=self._name("delete"))
+            result = await background.run(
+                self._delete_now, timeout=self.timeout, name=self._name("delete")
+            )
         except TimeoutError:
             result = self._timed_out_delete()
         return result
@@ -153,8 +156,10 @@ class KeyStore:
         if self._session_key is not None:
             return self._session_load_result()
         try:
-            result = call_blocking(self._load_now, timeout=self.timeout, name=self._name("load"))
-        except CallTimeoutError:
+            result = background.run_blocking(
+                self._load_now, timeout=self.timeout, name=self._name("load")
+            )
+        except TimeoutError:
             result = self._timed_out_load()
         return self._finish_load(result)
 
@@ -162,10 +167,10 @@ class KeyStore:
         """Like ``save`` but waits on the calling thread (still bounded by ``timeout``)."""
         key = _clean_key(key)
         try:
-            result = call_blocking(
-                lambda: self._save_now(key), timeout=self.timeout, name=self._name("save")
+            result = background.run_blocking(
+                self._save_now, key, timeout=self.timeout, name=self._name("save")
             )
-        except CallTimeoutError:
+        except TimeoutError:
             result = self._timed_out_save()
         return self._finish_save(key, result)
 
@@ -173,8 +178,10 @@ class KeyStore:
         """Like ``delete`` but waits on the calling thread (still bounded by ``timeout``)."""
         self._forget_session_key()
         try:
-            return call_blocking(self._delete_now, timeout=self.timeout, name=self._name("delete"))
-        except CallTimeoutError:
+            return background.run_blocking(
+                self._delete_now, timeout=self.timeout, name=self._name("delete")
+            )
+        except TimeoutError:
             return self._timed_out_delete()
 
     # -- work done on the worker thread --------------------------------------------------

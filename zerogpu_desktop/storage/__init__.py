@@ -1,9 +1,11 @@
 """Everything the app keeps on disk, in one injected data folder. No Qt here.
 
 Stores take the data folder in their constructor (never a global), write atomically, and
-move broken files aside instead of deleting them.
+move broken files aside instead of deleting them. Each store's ``read()`` returns a
+``Loaded``: the value, and the one sentence to tell the user when the file was not usable.
 """
 
+from zerogpu_desktop.api.defaults import DEFAULT_BASE_URL
 from zerogpu_desktop.storage.atomic import (
     LoadResult,
     UnreadableFileKeptError,
@@ -19,9 +21,9 @@ from zerogpu_desktop.storage.datadir import (
     resolve_data_dir,
 )
 from zerogpu_desktop.storage.drafts import Draft, DraftStore
+from zerogpu_desktop.storage.loaded import Loaded
 from zerogpu_desktop.storage.local_files import MAX_LOCAL_FILE_BYTES
 from zerogpu_desktop.storage.settings import (
-    DEFAULT_BASE_URL,
     MAX_MODELS,
     MAX_RESPONSE_MB_LIMIT,
     ModelEntry,
@@ -40,6 +42,7 @@ __all__ = [
     "Draft",
     "DraftStore",
     "LoadResult",
+    "Loaded",
     "ModelEntry",
     "Settings",
     "SettingsStore",

@@ -11,24 +11,35 @@ from pathlib import Path
 
 from zerogpu_desktop.api.tokens import TokenCalibration
 from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
+from zerogpu_desktop.storage.loaded import Loaded
 
 CALIBRATION_FILE_NAME = "calibration.json"
 CALIBRATION_VERSION = 1
 
 
 class CalibrationStore:
-    """Loads and saves a `TokenCalibration` in ``<data dir>/calibration.json``."""
+    """Loads and saves a `TokenCalibration` in ``<data dir>/calibration.json``.
+
+    Attributes:
+        path: The calibration file.
+    """
 
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / CALIBRATION_FILE_NAME
-        self.last_problem: str | None = None
+
+    def read(self) -> Loaded[TokenCalibration]:
+        """Read what was learned; a missing or broken file means learning starts over."""
+        result = load_json_or_quarantine(self.path, what="token calibration")
+        if result.data is None:
+            return Loaded(TokenCalibration(), result.problem)
+        return Loaded(TokenCalibration.from_json(result.data.get("models")), result.problem)
 
     def load(self) -> TokenCalibration:
-        result = load_json_or_quarantine(self.path, what="token calibration")
-        self.last_problem = result.problem
-        if result.data is None:
-            return TokenCalibration()
-        return TokenCalibration.from_json(result.data.get("models"))
+        """Just the value of ``read()``, for a caller with nobody to tell about the file.
+
+        The sentence about a broken file exists only in what ``read()`` returns.
+        """
+        return self.read().value
 
     def save(self, calibration: TokenCalibration) -> None:
         save_json(

@@ -13,6 +13,7 @@ from typing import Any
 
 from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
 from zerogpu_desktop.storage.coerce import read_str
+from zerogpu_desktop.storage.loaded import Loaded
 
 DRAFT_FILE_NAME = "draft.json"
 DRAFT_VERSION = 1
@@ -38,25 +39,28 @@ class DraftStore:
 
     Attributes:
         path: The draft file.
-        last_problem: After ``load()``, a sentence the UI should show once (the file was
-            broken and moved aside), or None.
     """
 
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / DRAFT_FILE_NAME
-        self.last_problem: str | None = None
         self._last_written: Draft | None = None
 
-    def load(self) -> Draft:
+    def read(self) -> Loaded[Draft]:
         """Read the draft; a missing or broken file gives an empty draft, never an error."""
         result = load_json_or_quarantine(self.path, what="draft")
-        self.last_problem = result.problem
         if result.data is None:
             self._last_written = None
-            return Draft()
+            return Loaded(Draft(), result.problem)
         draft = _draft_from_json(result.data)
         self._last_written = draft
-        return draft
+        return Loaded(draft, result.problem)
+
+    def load(self) -> Draft:
+        """Just the value of ``read()``, for a caller with nobody to tell about the file.
+
+        The sentence about a broken file exists only in what ``read()`` returns.
+        """
+        return self.read().value
 
     def save(self, draft: Draft) -> bool:
         """Write ``draft`` atomically unless it equals what this store last wrote or read.

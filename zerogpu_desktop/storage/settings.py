@@ -12,14 +12,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from zerogpu_desktop.api.defaults import DEFAULT_BASE_URL
 from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
 from zerogpu_desktop.storage.coerce import (
-    positive_int_or_none,
     read_bool,
     read_int_in_range,
     read_positive_float,
     read_str,
+    token_limit_or_none,
 )
+from zerogpu_desktop.storage.loaded import Loaded
 
 _log = logging.getLogger(__name__)
 
@@ -31,8 +33,6 @@ MAX_RETRIES_LIMIT = 10
 """Above this a typo (``200``) would make a failing request hang for many minutes."""
 MAX_RESPONSE_MB_LIMIT = 1024
 """The largest reply cap a user may set: beyond 1 GiB a hostile reply could exhaust memory."""
-
-DEFAULT_BASE_URL = "https://api.zerogpu.ai"
 
 
 @dataclass(frozen=True)
@@ -100,25 +100,28 @@ class SettingsStore:
 
     Attributes:
         path: The settings file.
-        last_problem: After ``load()``, a sentence the UI should show once (the file was
-            broken and moved aside), or None.
     """
 
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / SETTINGS_FILE_NAME
-        self.last_problem: str | None = None
 
-    def load(self) -> Settings:
+    def read(self) -> Loaded[Settings]:
         """Read the settings; never fails for a missing, broken or odd file.
 
         Unknown keys are ignored and each wrong-typed value falls back to its own default, so
         a file from another version or a hand edit costs at most the fields that are wrong.
         """
         result = load_json_or_quarantine(self.path, what="settings")
-        self.last_problem = result.problem
         if result.data is None:
-            return Settings()
-        return settings_from_json(result.data)
+            return Loaded(Settings(), result.problem)
+        return Loaded(settings_from_json(result.data), result.problem)
+
+    def load(self) -> Settings:
+        """Just the value of ``read()``, for a caller with nobody to tell about the file.
+
+        The sentence about a broken file exists only in what ``read()`` returns.
+        """
+        return self.read().value
 
     def save(self, settings: Settings) -> None:
         """Write ``settings`` atomically; the old file survives any failure.
@@ -194,7 +197,7 @@ def _model_from_json(item: object) -> ModelEntry | None:
     model_id = item.get("id")
     if not isinstance(model_id, str) or not model_id.strip():
         return None
-    return ModelEntry(model_id.strip(), positive_int_or_none(item.get("input_token_limit")))
+    return ModelEntry(model_id.strip(), token_limit_or_none(item.get("input_token_limit")))
 
 
 def _dedupe(entries: Iterable[ModelEntry]) -> tuple[ModelEntry, ...]:

@@ -13,6 +13,7 @@ import binascii
 from pathlib import Path
 
 from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
+from zerogpu_desktop.storage.loaded import Loaded
 
 UI_STATE_FILE_NAME = "ui_state.json"
 UI_STATE_VERSION = 1
@@ -21,31 +22,37 @@ UI_STATE_VERSION = 1
 class UiStateStore:
     """A small name → bytes map persisted in ``<data dir>/ui_state.json``.
 
-    The file is read on first use (or an explicit ``load()``), changed in memory by ``set``,
-    and written by ``save()``, typically once when the window closes.
+    The file is read by ``read()`` (or on first use), changed in memory by ``set``, and
+    written by ``save()``, typically once when the window closes. Only ``read()`` says what
+    was wrong with the file: the window calls it at start and tells the user; a read on first
+    use has nobody to tell.
 
     Attributes:
         path: The state file.
-        last_problem: After loading, a sentence the UI may show once (the file was broken
-            and moved aside), or None.
     """
 
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / UI_STATE_FILE_NAME
-        self.last_problem: str | None = None
         self._values: dict[str, str] | None = None
 
-    def load(self) -> None:
-        """(Re)read the file, dropping entries that are not valid base64 strings."""
+    def read(self) -> Loaded[dict[str, bytes]]:
+        """(Re)read the file, dropping entries that are not valid base64 strings.
+
+        Returns:
+            A copy of every stored value, by name; ``get`` reads the same values.
+        """
         result = load_json_or_quarantine(self.path, what="window layout")
-        self.last_problem = result.problem
         raw = result.data.get("values") if result.data is not None else None
         values: dict[str, str] = {}
+        decoded: dict[str, bytes] = {}
         if isinstance(raw, dict):
             for name, encoded in raw.items():
-                if isinstance(encoded, str) and _decode(encoded) is not None:
+                value = _decode(encoded) if isinstance(encoded, str) else None
+                if value is not None:
                     values[name] = encoded
+                    decoded[name] = value
         self._values = values
+        return Loaded(decoded, result.problem)
 
     def get(self, name: str) -> bytes | None:
         """Return the bytes stored under ``name``, or None if there are none."""
@@ -71,7 +78,7 @@ class UiStateStore:
 
     def _loaded(self) -> dict[str, str]:
         if self._values is None:
-            self.load()
+            self.read()
         assert self._values is not None
         return self._values
 

@@ -1,1 +1,1 @@
-"""The window. Widgets talk only to the controller; the core never imports this package."""
+"""The window: widgets over the run engine; the core never imports this package."""

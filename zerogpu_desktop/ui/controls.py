@@ -1,9 +1,11 @@
-"""Small building blocks the panels share: named buttons, widget-local keys, Yes/No questions."""
+"""Small building blocks the panels share: named buttons, widget-local keys, Yes/No questions,
+and the dialogs a panel has open."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
@@ -43,3 +45,19 @@ def confirm_box(
     box.finished.connect(finished)
     box.open()
     return box
+
+
+class OpenDialogs:
+    """Keeps the dialogs opened with `open()` alive until they close.
+
+    Without a Python reference a dialog's wrapper may be collected while it is on screen;
+    a finished dialog deletes itself (`deleteLater`), so its wrapper is dropped, never touched.
+    """
+
+    def __init__(self) -> None:
+        self._dialogs: list[QWidget] = []
+
+    def open(self, dialog: QWidget) -> None:
+        self._dialogs = [d for d in self._dialogs if shiboken6.isValid(d) and d.isVisible()]
+        self._dialogs.append(dialog)
+        dialog.open()  # type: ignore[attr-defined]

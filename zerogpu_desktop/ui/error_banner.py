@@ -54,15 +54,21 @@ class ErrorBanner(QFrame):
         rest = safe_for_display(
             " ".join(part for part in (explanation.sentence, explanation.fix) if part)
         )
-        self.message.setText(f"<b style='color:{colour}'>{_escape(title)}.</b> {_escape(rest)}")
+        heading = f"<b style='color:{colour}'>{escape_markup(title)}.</b>"
+        self.message.setText(f"{heading} {escape_markup(rest)}")
         self.message.setAccessibleDescription(safe_for_display(explanation.as_line()))
         self.settings_button.setVisible(offer_settings)
         self.show()
+
+    def warn(self, title: str, text: str) -> None:
+        """A sentence that needs attention but is no failure of what the user just did."""
+        self.show_explanation(Explanation(title, text, ""), offer_settings=False, severity="warn")
 
     def text(self) -> str:
         """The message as plain words (what a screen reader announces)."""
         return self.message.accessibleDescription()
 
 
-def _escape(text: str) -> str:
+def escape_markup(text: str) -> str:
+    """Plain text made safe inside a label's rich text (a name may hold `<b>` or `&`)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

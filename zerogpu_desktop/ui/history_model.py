@@ -11,6 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from zerogpu_desktop.api.tokens import TruncationStatus
 from zerogpu_desktop.safe_text import safe_for_display
@@ -114,8 +115,6 @@ class HistoryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return safe_for_display(_tooltip(summary))
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
-            from PySide6.QtGui import QColor
-
             if summary.failed:
                 return QColor(tone("bad"))
             if summary.truncation_status is not None:

@@ -1,28 +1,30 @@
-"""Shows the window, then runs it on a qasync loop and shuts it down cleanly.
+"""Start-up order, in one place, then the window's run on a qasync loop and its shutdown.
 
-Order matters for a fast first paint (ui/entry.py reads the files first):
-Qt and the window, the first paint, then the icon, the library panels,
-asyncio, the keyring and the HTTP stack. Quitting by Ctrl+Q, the close
-button or SIGTERM all take the same path: cancel the request, save the
-drafts, close the connection pool, exit.
+Why an order at all: the first frame needs only Qt and the window's widgets, while the
+event loop (asyncio, qasync), the library panels, the keyring, SQLite and the HTTP stack
+cost 17 to 100 ms each to import (measured with tests/benchmarks/bench_startup.py). So
+this module shows and paints the window first and loads each of those after, and the
+modules that use them import them inside the function that needs them. Nothing is
+ordered here for less than 10 ms. Quitting by Ctrl+Q, the close button or SIGTERM all
+take the same path: cancel the runs, save the drafts, close the connection pool, exit.
 """
 
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from zerogpu_desktop import __version__
 from zerogpu_desktop.assets import resource_path
-from zerogpu_desktop.ui.controller import SendController
 from zerogpu_desktop.ui.main_window import MainWindow
 from zerogpu_desktop.ui.services import AppServices
+from zerogpu_desktop.ui.session import WindowSession
 
 if TYPE_CHECKING:
     from zerogpu_desktop.ui.crash_reporting import CrashReporter
@@ -43,16 +45,14 @@ def create_application(argv: list[str]) -> QApplication:
 
 
 def set_window_icon(app: QApplication) -> None:
-    """The icon shows in the title bar and task switcher; the first frame does not wait for it."""
-    from PySide6.QtGui import QIcon
-
+    """The icon of the title bar and the task switcher (a PNG, found at run time)."""
     icon = resource_path("icons/zerogpu-desktop-256.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
 
 
 def build_window(services: AppServices, *, defer_library: bool = False) -> MainWindow:
-    return MainWindow(SendController(services), defer_library=defer_library)
+    return MainWindow(WindowSession(services), defer_library=defer_library)
 
 
 def show_and_paint(app: QApplication, window: MainWindow, timeout: float = 1.0) -> bool:
@@ -89,8 +89,8 @@ async def run_window(
 
     if window is None:
         window = build_window(services)
-    controller = window.controller
-    controller.log_file = log_path
+    session = window.session
+    session.set_log_file(log_path)
     reporter = CrashReporter(log_path, window)
     reporter.install()
     loop = asyncio.get_running_loop()
@@ -115,14 +115,14 @@ async def run_window(
     window.show()  # already shown by open_window; shows it when a caller did not
     # The keyring is read after the first paint, off the GUI thread; the history is
     # opened (and checked) once the window is idle.
-    QTimer.singleShot(0, lambda: controller.spawn(controller.load_key()))
+    QTimer.singleShot(0, lambda: session.tasks.spawn(session.keys.load()))
     QTimer.singleShot(0, start_network_warm_up)
-    QTimer.singleShot(HISTORY_OPEN_DELAY_MS, lambda: controller.spawn(controller.prepare_history()))
+    QTimer.singleShot(HISTORY_OPEN_DELAY_MS, lambda: session.tasks.spawn(session.history.prepare()))
     try:
         await quitting
     finally:
         bridge.close()
-        await controller.shutdown()
+        await session.shutdown()
         collector.stop()
     return 0
 
@@ -134,12 +134,14 @@ def start_network_warm_up() -> None:
     painting while this runs.
     """
 
+    from zerogpu_desktop import background
+
     def work() -> None:
         from zerogpu_desktop.api.tls import warm_up
 
         warm_up()
 
-    threading.Thread(target=work, name="zerogpu-warm-up", daemon=True).start()
+    background.start(work, name="zerogpu-warm-up")
 
 
 def _report_loop_error(reporter: CrashReporter, context: dict[str, object]) -> None:
@@ -151,10 +153,10 @@ def _report_loop_error(reporter: CrashReporter, context: dict[str, object]) -> N
 
 
 def show_window(app: QApplication, services: AppServices) -> MainWindow:
-    """The window as the app opens it: painted first, then its icon and library panels."""
+    """The window as the app opens it: painted first, then its library panels."""
+    set_window_icon(app)
     window = build_window(services, defer_library=True)
     show_and_paint(app, window)
-    set_window_icon(app)
     window.attach_library()
     return window
 

@@ -1,8 +1,8 @@
 """The window's library: Presets, History and Usage docks, and what loading from them means.
 
-Kept out of `main_window.py` so that file stays about the editors and a
-run; this module is about the prompts and runs kept on disk. It talks
-to the window only through its public editors, output and status bar.
+The library reads and replaces what the editors hold only through `PromptEditing`, and tells
+the window what to show through its signals; it never touches the window's widgets, so the
+window and the library do not import each other.
 """
 
 from __future__ import annotations
@@ -10,195 +10,185 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
-from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 
-import shiboken6
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QLineEdit,
-    QMessageBox,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QLineEdit, QToolButton, QWidget
 
-from zerogpu_desktop.api.models import Usage
-from zerogpu_desktop.api.tokens import TruncationAssessment, estimate_tokens
-from zerogpu_desktop.explain import Explanation
-from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.history.types import RunRecord
-from zerogpu_desktop.storage.presets.store import (
-    ConflictPolicy,
-    Preset,
-    PresetError,
-    PresetFileReadError,
-    PresetFormatError,
-    read_import_file,
-)
-from zerogpu_desktop.templating import find_variables, render
+from zerogpu_desktop.storage.presets.store import Preset, PresetError, PresetStore
+from zerogpu_desktop.templating import find_variables
+from zerogpu_desktop.ui.controls import OpenDialogs
+from zerogpu_desktop.ui.editors import PromptEditing
 from zerogpu_desktop.ui.history_panel import HistoryPanel
-from zerogpu_desktop.ui.outcome import PromptRequest
+from zerogpu_desktop.ui.history_service import HistoryService
+from zerogpu_desktop.ui.preset_transfer import PresetTransfer
 from zerogpu_desktop.ui.presets_panel import PresetsPanel
+from zerogpu_desktop.ui.settings_holder import SettingsHolder
 from zerogpu_desktop.ui.usage_view import UsageView
 from zerogpu_desktop.ui.variables_dialog import VariablesDialog
+from zerogpu_desktop.workbench.spec import PromptSpec
 
-if TYPE_CHECKING:
-    from zerogpu_desktop.ui.main_window import MainWindow
+
+@dataclass(frozen=True, slots=True)
+class LibraryDocks:
+    """The docks the window made for its first frame; the library's panels move into them."""
+
+    presets: QDockWidget
+    history: QDockWidget
+    usage: QDockWidget
 
 
 class Library(QObject):
-    """Owns the three docks and the loaded preset.
+    """Owns the three panels, the loaded preset and the variable values typed this session.
+
+    Signals:
+        message(str): a sentence for the status bar.
+        problem(str): a sentence for the warning banner.
+        preset_shown(object, bool): the loaded preset's name (or None) and whether the
+            editors hold unsaved changes to it; the window shows it in its title.
+        run_opened(RunRecord): a run from the history is back in the editors; the window
+            shows its answer and figures.
+        send_requested(): "Run again" wants the editors sent.
 
     Attributes:
         loaded_preset: the preset last loaded or saved, to tell unsaved changes.
+        actions: the library's menu actions by menu ("file", "view"), in order.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.controller = window.controller
+    message = Signal(str)
+    problem = Signal(str)
+    preset_shown = Signal(object, bool)
+    run_opened = Signal(object)
+    send_requested = Signal()
+
+    def __init__(
+        self,
+        editors: PromptEditing,
+        docks: LibraryDocks,
+        preset_store: PresetStore,
+        history: HistoryService,
+        settings: SettingsHolder,
+        dialog_parent: QWidget,
+    ) -> None:
+        super().__init__(dialog_parent)
+        self._editors = editors
+        self._history_service = history
+        self._settings = settings
+        self._dialog_parent = dialog_parent
+        self.preset_store = preset_store
         self.loaded_preset: Preset | None = None
         self._variable_values: dict[str, str] = {}
-        self._dialogs: list[QWidget] = []
+        self._dialogs = OpenDialogs()
 
-        store = self.controller.services.preset_store
-        self.presets = PresetsPanel(store, self.snapshot, window)
-        self.history = HistoryPanel(None, window)
-        self.usage = UsageView(None, window)
-        # The docks exist from the window's first frame (see MainWindow); the panels
-        # move in now, so nothing shifts on screen.
-        self.presets_dock = self._fill(window.presets_dock, self.presets)
-        self.history_dock = self._fill(window.history_dock, self.history)
-        self.usage_dock = self._fill(window.usage_dock, self.usage)
+        self.presets = PresetsPanel(preset_store, self.snapshot, dialog_parent)
+        self.history = HistoryPanel(None, dialog_parent)
+        self.usage = UsageView(None, dialog_parent)
+        self.transfer = PresetTransfer(preset_store, self.presets, self._dialogs, dialog_parent)
+        # The docks exist from the window's first frame; the panels move in now, so nothing
+        # shifts on screen.
+        self.presets_dock = _fill(docks.presets, self.presets)
+        self.history_dock = _fill(docks.history, self.history)
+        self.usage_dock = _fill(docks.usage, self.usage)
 
         self.presets.load_requested.connect(self.load_preset)
         self.presets.saved.connect(self._on_preset_saved)
         self.presets.renamed.connect(self._on_preset_renamed)
         self.presets.deleted.connect(self._on_preset_deleted)
-        self.presets.message.connect(window.status.set_state)
-        self.presets.problem.connect(self._show_problem)
-        self.presets.report_problem()  # a presets file found broken while the list filled
+        for source in (self.presets, self.history, self.transfer):
+            source.message.connect(self.message.emit)
+            source.problem.connect(self.problem.emit)
         self.history.open_requested.connect(self.open_run)
         self.history.rerun_requested.connect(self.rerun)
-        self.history.message.connect(window.status.set_state)
-        self.history.problem.connect(self._show_problem)
         self.history_dock.visibilityChanged.connect(self._on_history_visible)
         self.usage_dock.visibilityChanged.connect(self._on_usage_visible)
-        self.controller.history_ready.connect(self._on_history_ready)
-        self.controller.run_recorded.connect(self._on_run_recorded)
-        self._create_actions()
+        history.ready.connect(self._on_history_ready)
+        self.actions = self._create_actions()
+
+    def start(self) -> None:
+        """Tells what was found at start-up, once the window listens to the signals."""
+        self.presets.report_problem()  # a presets file found broken while the list filled
+        if self._history_service.store is not None:
+            self._on_history_ready()
+        self.update_title()
 
     # -- construction -----------------------------------------------------------------
 
-    @staticmethod
-    def _fill(dock: QDockWidget, widget: QWidget) -> QDockWidget:
-        placeholder = dock.widget()
-        dock.setWidget(widget)
-        if placeholder is not None:
-            placeholder.deleteLater()
-        _name_tool_buttons(dock, dock.windowTitle())
-        return dock
-
-    def _create_actions(self) -> None:
-        window = self.window
+    def _create_actions(self) -> dict[str, list[QAction]]:
+        parent = self._dialog_parent
 
         def action(text: str, shortcut: str, slot: Callable[[], object]) -> QAction:
-            act = QAction(text, window)
+            act = QAction(text, parent)
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut))
                 act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(slot)
-            window.addAction(act)
+            parent.addAction(act)
             return act
 
         self.save_preset_action = action("Save &preset", "Ctrl+Shift+S", self.save_preset)
-        self.import_action = action("&Import presets…", "", self.ask_import)
-        self.export_action = action("&Export all presets…", "", self.ask_export)
+        self.import_action = action("&Import presets…", "", self.transfer.ask_import)
+        self.export_action = action("&Export all presets…", "", self.transfer.ask_export)
         self.export_one_action = action(
-            "Export the &selected preset…", "", lambda: self.ask_export(selected_only=True)
+            "Export the &selected preset…",
+            "",
+            lambda: self.transfer.ask_export(selected_only=True),
         )
         self.show_presets_action = action(
             "&Presets",
             "Ctrl+Shift+P",
-            lambda: self._show(self.presets_dock, self.presets.filter_edit),
+            lambda: _show(self.presets_dock, self.presets.filter_edit),
         )
         self.show_history_action = action(
-            "&History", "Ctrl+H", lambda: self._show(self.history_dock, self.history.search_edit)
+            "&History", "Ctrl+H", lambda: _show(self.history_dock, self.history.search_edit)
         )
         self.show_usage_action = action(
-            "&Usage", "Ctrl+Shift+U", lambda: self._show(self.usage_dock, self.usage.table)
+            "&Usage", "Ctrl+Shift+U", lambda: _show(self.usage_dock, self.usage.table)
         )
-        file_menu = window.file_menu
-        first = file_menu.actions()[0]
-        file_menu.insertAction(first, self.save_preset_action)
-        file_menu.insertAction(first, self.import_action)
-        file_menu.insertAction(first, self.export_one_action)
-        file_menu.insertAction(first, self.export_action)
-        file_menu.insertSeparator(first)
-        view_menu = window.view_menu
-        view_menu.addSeparator()
-        for act in (self.show_presets_action, self.show_history_action, self.show_usage_action):
-            view_menu.addAction(act)
-
-    def _show(self, dock: QDockWidget, focus: QWidget) -> None:
-        dock.show()
-        dock.raise_()
-        focus.setFocus()
-
-    def _show_problem(self, text: str) -> None:
-        self.window.banner.show_explanation(
-            Explanation("Library problem", text, ""), offer_settings=False, severity="warn"
-        )
+        return {
+            "file": [
+                self.save_preset_action,
+                self.import_action,
+                self.export_one_action,
+                self.export_action,
+            ],
+            "view": [self.show_presets_action, self.show_history_action, self.show_usage_action],
+        }
 
     # -- presets -----------------------------------------------------------------------
 
     def snapshot(self, name: str) -> Preset:
         """The editors as a preset called `name`, keeping the remembered variable values."""
-        window = self.window
-        model = window.model_picker.model()
+        spec = self._editors.spec()
         base = self.loaded_preset
         return Preset(
             name=name,
-            model=model,
-            system_prompt=window.system_editor.text(),
-            user_prompt=window.user_editor.text(),
-            input_token_limit=window.model_picker.input_limit(),
-            variables=self._values_for(
-                window.system_editor.text(),
-                window.user_editor.text(),
-                dict(base.variables) if base is not None else dict(self._variable_values),
+            model=spec.model,
+            system_prompt=spec.system_prompt,
+            user_prompt=spec.user_prompt,
+            input_token_limit=spec.input_limit,
+            variables=_values_for(
+                spec, dict(base.variables) if base is not None else dict(self._variable_values)
             ),
             created=base.created if base is not None and base.name == name else 0.0,
         )
 
-    @staticmethod
-    def _values_for(system: str, user: str, values: dict[str, str]) -> dict[str, str]:
-        """Only the remembered values of variables these prompts actually use."""
-        used = set(find_variables(system, user))
-        return {name: value for name, value in values.items() if name in used}
-
     def load_preset(self, preset: Preset) -> None:
-        window = self.window
-        window.model_picker.set_model(preset.model)
         if preset.input_token_limit is not None:
-            self.controller.set_input_limit(preset.model, preset.input_token_limit)
-        window.system_editor.set_text(preset.system_prompt)
-        window.user_editor.set_text(preset.user_prompt)
+            self._settings.set_input_limit(preset.model, preset.input_token_limit)
+        self._editors.load(PromptSpec(preset.model, preset.system_prompt, preset.user_prompt))
         self.loaded_preset = preset
         self.update_title()
-        window.status.set_state(
+        self.message.emit(
             f"Loaded preset “{preset.name}”. Ctrl+Z in an editor brings back what was there."
         )
-        window.user_editor.editor.setFocus()
+        self._editors.focus_prompt()
 
     def save_preset(self) -> None:
         """Saves over the loaded preset, or asks for a name when none is loaded."""
         if self.loaded_preset is None:
-            self._show(self.presets_dock, self.presets.list)
+            _show(self.presets_dock, self.presets.list)
             self.presets.ask_save_as()
             return
         self.presets.save_as(self.loaded_preset.name, replace_existing=True)
@@ -209,7 +199,7 @@ class Library(QObject):
 
     def _on_preset_renamed(self, old: str, new: str) -> None:
         if self.loaded_preset is not None and self.loaded_preset.name == old:
-            self.loaded_preset = self.controller.services.preset_store.get(new)
+            self.loaded_preset = self.preset_store.get(new)
             self.update_title()
 
     def _on_preset_deleted(self, name: str) -> None:
@@ -230,167 +220,47 @@ class Library(QObject):
 
     def update_title(self) -> None:
         preset = self.loaded_preset
-        title = "ZeroGPU Desktop"
-        if preset is None:
-            self.window.preset_label.setText("")
-            self.window.setWindowTitle(title)
-            return
-        dirty = self.has_unsaved_changes()
-        self.window.setWindowTitle(f"{preset.name}{' *' if dirty else ''} — {title}")
-        self.window.preset_label.setText(
-            f"Preset: <b>{_escape(preset.name)}</b>{' (unsaved changes)' if dirty else ''}"
+        self.preset_shown.emit(
+            None if preset is None else preset.name,
+            preset is not None and self.has_unsaved_changes(),
         )
-        self.window.preset_label.setAccessibleDescription(
-            f"Preset {preset.name}{', unsaved changes' if dirty else ''}"
-        )
-
-    # -- import / export ------------------------------------------------------------------
-
-    def ask_export(self, *, selected_only: bool = False) -> None:
-        """Asks where to export all presets, or only the one selected in the panel."""
-        selected = self.presets.selected_name()
-        if selected_only and selected is None:
-            self.window.status.set_state("Select a preset in the Presets panel first.")
-            return
-        names = [selected] if selected_only and selected is not None else None
-        dialog = QFileDialog(self.window, "Export presets")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters(["ZeroGPU Desktop presets (*.json)"])
-        dialog.setDefaultSuffix("json")
-        dialog.selectFile(f"{selected if names else 'presets'}.json")
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path), names))
-        self._open(dialog)
-
-    def export_to(self, path: Path, names: list[str] | None = None) -> None:
-        store = self.controller.services.preset_store
-        try:
-            count = store.export_to_file(path, names)
-        except (PresetError, OSError) as exc:
-            self._show_problem(f"The presets were not exported: {exc}")
-            return
-        self.window.status.set_state(f"Exported {count} presets to {path}.")
-
-    def ask_import(self) -> None:
-        dialog = QFileDialog(self.window, "Import presets")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters(["ZeroGPU Desktop presets (*.json)", "All files (*)"])
-        dialog.fileSelected.connect(lambda path: self.import_from(Path(path)))
-        self._open(dialog)
-
-    def import_from(self, path: Path, on_conflict: ConflictPolicy | None = None) -> None:
-        """Imports a file; when names clash and no policy was chosen, asks first."""
-        store = self.controller.services.preset_store
-        try:
-            batch = read_import_file(path)  # bounded: /dev/zero or a FIFO is refused at once
-        except PresetFileReadError as exc:
-            self._show_problem(f"{exc} Check the file and its permissions.")
-            return
-        except PresetFormatError as exc:
-            self._show_problem(f"{path.name}: {exc}")
-            return
-        clashes = store.conflicting_names(batch)
-        if clashes and on_conflict is None:
-            self._ask_conflict(path, clashes)
-            return
-        try:
-            report = store.import_presets(batch, on_conflict or "rename")
-        except OSError as exc:
-            self._show_problem(
-                f"Could not write the presets ({exc.strerror or exc}), so nothing was "
-                "imported: free some disk space or check the data folder, then import again."
-            )
-            return
-        self.presets.refresh()
-        self.window.status.set_state(report.summary())
-
-    def _ask_conflict(self, path: Path, clashes: list[str]) -> None:
-        names = ", ".join(f"“{safe_for_display(name)}”" for name in clashes[:5])
-        more = f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Presets with the same name")
-        box.setAccessibleName("Presets with the same name")
-        box.setTextFormat(Qt.TextFormat.PlainText)  # names from a file are not markup
-        box.setText(f"These presets exist already: {names}{more}.")
-        box.setInformativeText(
-            "Keep both (the imported ones get a new name), replace yours, or skip them?"
-        )
-        keep = box.addButton("Keep both", QMessageBox.ButtonRole.AcceptRole)
-        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
-        skip = box.addButton("Skip", QMessageBox.ButtonRole.RejectRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(keep)
-        choices: dict[object, ConflictPolicy] = {keep: "rename", replace: "replace", skip: "skip"}
-
-        def finished(_result: int) -> None:
-            policy = choices.get(box.clickedButton())
-            if policy is not None:
-                self.import_from(path, policy)
-            box.deleteLater()
-
-        box.finished.connect(finished)
-        self._open(box)
-
-    def _open(self, dialog: QWidget) -> None:
-        # A finished dialog deletes itself (deleteLater): its wrapper must not be touched.
-        self._dialogs = [d for d in self._dialogs if shiboken6.isValid(d) and d.isVisible()]
-        self._dialogs.append(dialog)
-        dialog.open()  # type: ignore[attr-defined]
 
     # -- variables and sending -----------------------------------------------------------
 
-    def send_with_variables(
-        self, request: PromptRequest, send: Callable[[PromptRequest], object]
-    ) -> None:
-        """Fills `{{variables}}` (asking for their values) and then sends.
-
-        Escaped braces (`\\{{`) are unescaped even when there are no variables.
-        """
-        names = find_variables(request.system_prompt, request.user_prompt)
-        preset_name = self.loaded_preset.name if self.loaded_preset else None
+    def send_with_variables(self, spec: PromptSpec, send: Callable[[PromptSpec], object]) -> None:
+        """Asks for the values of any `{{variables}}`, then sends the spec with them."""
+        preset = self.loaded_preset
+        spec = replace(spec, preset_name=preset.name if preset else None)
+        names = spec.variable_names()
         if not names:
-            send(self._filled(request, {}, preset_name))
+            send(spec)
             return
         remembered = dict(self._variable_values)
-        if self.loaded_preset is not None:
-            remembered.update(self.loaded_preset.variables)
-        dialog = VariablesDialog(names, remembered, self.window)
+        if preset is not None:
+            remembered.update(preset.variables)
+        dialog = VariablesDialog(names, remembered, self._dialog_parent)
 
         def submitted(values: dict[str, str]) -> None:
             self._variable_values.update(values)
             self._remember(values)
-            send(self._filled(request, values, preset_name))
+            send(spec.with_variables(values))
 
         dialog.submitted.connect(submitted)
         dialog.finished.connect(dialog.deleteLater)
-        self._open(dialog)
-
-    @staticmethod
-    def _filled(
-        request: PromptRequest, values: dict[str, str], preset: str | None
-    ) -> PromptRequest:
-        return PromptRequest(
-            request.model,
-            render(request.system_prompt, values),
-            render(request.user_prompt, values),
-            preset,
-        )
+        self._dialogs.open(dialog)
 
     def _remember(self, values: dict[str, str]) -> None:
         preset = self.loaded_preset
-        if preset is None or self.controller.services.preset_store.get(preset.name) is None:
+        if preset is None or self.preset_store.get(preset.name) is None:
             return
         # Remembering values is a convenience; the send goes ahead without it.
         with contextlib.suppress(PresetError, OSError):
-            self.loaded_preset = self.controller.services.preset_store.remember_variables(
-                preset.name, values
-            )
+            self.loaded_preset = self.preset_store.remember_variables(preset.name, values)
 
     # -- history --------------------------------------------------------------------------
 
     def _on_history_ready(self) -> None:
-        store = self.controller.history
+        store = self._history_service.store
         self.history.set_store(store)
         self.usage.set_store(store)
         if not self.history_dock.visibleRegion().isEmpty():
@@ -398,55 +268,56 @@ class Library(QObject):
 
     def _on_history_visible(self, visible: bool) -> None:
         if visible:
-            self.controller.open_history()
+            self._history_service.open()
             self.history.ensure_loaded()
 
     def _on_usage_visible(self, visible: bool) -> None:
-        if visible and self.controller.open_history() is not None:
+        if visible and self._history_service.open() is not None:
             problem = self.usage.refresh()
             if problem:
-                self._show_problem(problem)
+                self.problem.emit(problem)
 
-    def _on_run_recorded(self, _run_id: int) -> None:
+    def on_run_recorded(self, _run_id: int) -> None:
         self.history.refresh_if_loaded()
         # isVisible() is also true behind another tab; the tab's visibilityChanged refreshes.
         if not self.usage.visibleRegion().isEmpty():
             self.usage.refresh()
 
     def open_run(self, record: RunRecord) -> None:
-        """Puts a run back: its prompts in the editors, its answer and figures on screen."""
-        window = self.window
-        window.model_picker.set_model(record.model)
+        """Puts a run back: its prompts in the editors; the window shows its answer."""
         # The run holds the text as sent; written back with `\{{`, sending it again from
         # the editors (or Run again) sends exactly that, not a form for its "variables".
-        window.system_editor.set_text(_literal(record.system_prompt))
-        window.user_editor.set_text(_literal(record.user_prompt))
-        window.output.set_text(record.answer)
-        if record.usage is not None:
-            window.status.set_usage(record.usage)
-        else:
-            window.status.set_usage(None if not record.failed else Usage(0, 0, 0))
-            if record.failed:
-                window.status.clear_usage()
-        if record.truncation_status is not None:
-            window.status.set_truncation(
-                TruncationAssessment(
-                    record.truncation_status,
-                    record.truncation_note or "",
-                    estimate_tokens(record.system_prompt + record.user_prompt),
-                    record.input_tokens,
-                )
-            )
-        else:
-            window.status.set_truncation(None)
-        when = record.error_title or "answered"
-        window.status.set_state(f"Opened run {record.id} ({when}) from the history.")
+        self._editors.load(
+            PromptSpec(record.model, _literal(record.system_prompt), _literal(record.user_prompt))
+        )
+        self.run_opened.emit(record)
         self.loaded_preset = None
         self.update_title()
 
     def rerun(self, record: RunRecord) -> None:
         self.open_run(record)
-        self.window.send()
+        self.send_requested.emit()
+
+
+def _values_for(spec: PromptSpec, values: dict[str, str]) -> dict[str, str]:
+    """Only the remembered values of variables these prompts actually use."""
+    used = set(find_variables(spec.system_prompt, spec.user_prompt))
+    return {name: value for name, value in values.items() if name in used}
+
+
+def _show(dock: QDockWidget, focus: QWidget) -> None:
+    dock.show()
+    dock.raise_()
+    focus.setFocus()
+
+
+def _fill(dock: QDockWidget, widget: QWidget) -> QDockWidget:
+    placeholder = dock.widget()
+    dock.setWidget(widget)
+    if placeholder is not None:
+        placeholder.deleteLater()
+    _name_tool_buttons(dock, dock.windowTitle())
+    return dock
 
 
 def _name_tool_buttons(dock: QDockWidget, title: str) -> None:
@@ -468,7 +339,3 @@ _BRACES = re.compile(r"(\\*)\{\{")
 def _literal(text: str) -> str:
     """`text` escaped so that `render(_literal(text), {})` gives back `text` exactly."""
     return _BRACES.sub(lambda match: match.group(1) * 2 + "\\{{", text)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextDocumentLayout,
@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from zerogpu_desktop.storage import atomic_write_text
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QFileDialog
+from zerogpu_desktop.ui.markdown_chunks import iter_markdown_pieces
 
 #: Answers up to this size render in one go; bigger ones progressively.
 PROGRESSIVE_THRESHOLD = 48_000
@@ -156,8 +154,6 @@ class OutputView(QWidget):
             self.rendered.emit()
             return
         if markdown:
-            from zerogpu_desktop.ui.markdown_chunks import iter_markdown_pieces
-
             self._pending = iter_markdown_pieces(self._text, MARKDOWN_PIECE_CHARS)
         else:
             text, step = self._text, PLAIN_PIECE_CHARS
@@ -236,8 +232,6 @@ class OutputView(QWidget):
         """Opens a non-modal-loop save dialog (open(), not exec(): qasync-safe)."""
         if not self._text:
             return
-        from PySide6.QtWidgets import QFileDialog  # its class costs the first frame 1.5 ms
-
         dialog = QFileDialog(self, "Save the answer")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters(["Markdown (*.md)", "Plain text (*.txt)"])

@@ -137,9 +137,9 @@ class PresetsPanel(QWidget):
 
     def report_problem(self) -> None:
         """Emits `problem` once for what the store found wrong with the file (if anything)."""
-        if self.store.last_problem:
-            self.problem.emit(self.store.last_problem)
-            self.store.last_problem = None
+        problem = self.store.take_problem()
+        if problem:
+            self.problem.emit(problem)
 
     def selected_name(self) -> str | None:
         item = self.list.currentItem()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 
@@ -43,9 +44,7 @@ class PromptEditor(QWidget):
 
     def set_monospace(self, enabled: bool) -> None:
         if enabled == self._monospace:
-            return  # the usual start: proportional already, and no font classes to load (2 ms)
-        from PySide6.QtGui import QFont, QFontDatabase
-
+            return
         self._monospace = enabled
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont) if enabled else QFont()
         self.editor.setFont(font)

@@ -16,7 +16,6 @@ from zerogpu_desktop.storage.calibration import CalibrationStore
 
 if TYPE_CHECKING:
     from zerogpu_desktop.credentials import KeyStore
-    from zerogpu_desktop.storage.history.store import HistoryStore
     from zerogpu_desktop.storage.presets.store import PresetStore
 
 
@@ -50,12 +49,6 @@ class AppServices:
 
             self.key_store = KeyStore()
         return self.key_store
-
-    def open_history(self, *, check: bool = True) -> HistoryStore:
-        """Opens (and checks) the history database; see `HistoryStore` for what can fail."""
-        from zerogpu_desktop.storage.history.store import HistoryStore
-
-        return HistoryStore(self.data_dir, check=check)
 
     @classmethod
     def for_data_dir(

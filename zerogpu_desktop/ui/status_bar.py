@@ -37,10 +37,10 @@ class RunStatusBar(QStatusBar):
         self.addWidget(self.state_label, 1)
         for label in (self.estimate_label, self.usage_label, self.truncation_label):
             label.setContentsMargins(8, 0, 8, 0)
+            self.addPermanentWidget(label)
         for label in (self.state_label, self.usage_label):
             # A model name or a reason from the server must not be taken for markup.
             label.setTextFormat(Qt.TextFormat.PlainText)
-            self.addPermanentWidget(label)
 
     def set_state(self, text: str) -> None:
         text = safe_for_display(text)

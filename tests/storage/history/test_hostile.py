@@ -212,14 +212,13 @@ def test_the_writer_logs_a_failure_nobody_waits_for(
     first_may_finish = threading.Event()
 
     class FailingFirst(HistoryStore):
-        calls = 0
+        """Holds the first run, and fails the second however often it is tried (a batch that
+        fails is retried run by run)."""
 
         def record(self, run: RunRecord) -> int:
-            FailingFirst.calls += 1
-            if FailingFirst.calls == 1:
+            if run.user_prompt == "first":
                 first_may_finish.wait(10)
-                return super().record(run)
-            if FailingFirst.calls == 2:
+            if run.user_prompt == "second":
                 raise RuntimeError("boom")
             return super().record(run)
 

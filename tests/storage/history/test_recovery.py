@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from zerogpu_desktop.storage.history import opening as history_open
-from zerogpu_desktop.storage.history.store import HistoryError, HistoryStore, RunRecord
+from zerogpu_desktop.storage.history.store import (
+    HistoryError,
+    HistoryStore,
+    RunRecord,
+    open_history_store,
+)
+from zerogpu_desktop.storage.loaded import Loaded
 
 STAMP = datetime(2024, 1, 2, 3, 4, 5)
 ASIDE = "history.sqlite3.corrupt-20240102-030405"
@@ -27,13 +33,14 @@ def _filled_database(folder: Path, runs: int = 400) -> Path:
     return path
 
 
-def _assert_fresh_start(store: HistoryStore, folder: Path, original: bytes) -> None:
-    assert store.count() == 0
-    assert store.record(RunRecord("m", "s", "new run", "a")) >= 1
-    assert store.last_problem is not None
-    assert store.last_problem.startswith("The history database was damaged")
-    assert "a new, empty history was started" in store.last_problem
-    assert str(folder / ASIDE) in store.last_problem
+def _assert_fresh_start(opened: Loaded[HistoryStore], folder: Path, original: bytes) -> None:
+    with opened.value as store:
+        assert store.count() == 0
+        assert store.record(RunRecord("m", "s", "new run", "a")) >= 1
+    assert opened.problem is not None
+    assert opened.problem.startswith("The history database was damaged")
+    assert "a new, empty history was started" in opened.problem
+    assert str(folder / ASIDE) in opened.problem
     assert (folder / ASIDE).read_bytes() == original  # kept byte for byte
 
 
@@ -41,9 +48,10 @@ def test_garbage_file_is_moved_aside_and_a_fresh_history_started(tmp_path: Path)
     garbage = b"this is not a database\x00\xff" * 100
     (tmp_path / "history.sqlite3").write_bytes(garbage)
 
-    with HistoryStore(tmp_path, now=STAMP) as store:
-        _assert_fresh_start(store, tmp_path, garbage)
-        assert "not a database" in (store.last_problem or "")
+    opened = open_history_store(tmp_path, now=STAMP)
+
+    _assert_fresh_start(opened, tmp_path, garbage)
+    assert "not a database" in (opened.problem or "")
 
 
 def test_truncated_database_is_moved_aside(tmp_path: Path) -> None:
@@ -51,8 +59,7 @@ def test_truncated_database_is_moved_aside(tmp_path: Path) -> None:
     truncated = path.read_bytes()[: path.stat().st_size // 2]
     path.write_bytes(truncated)
 
-    with HistoryStore(tmp_path, now=STAMP) as store:
-        _assert_fresh_start(store, tmp_path, truncated)
+    _assert_fresh_start(open_history_store(tmp_path, now=STAMP), tmp_path, truncated)
 
 
 def test_database_with_a_damaged_page_is_moved_aside(tmp_path: Path) -> None:
@@ -63,8 +70,7 @@ def test_database_with_a_damaged_page_is_moved_aside(tmp_path: Path) -> None:
     data[middle : middle + page_size] = b"\xa5" * page_size
     path.write_bytes(bytes(data))
 
-    with HistoryStore(tmp_path, now=STAMP) as store:
-        _assert_fresh_start(store, tmp_path, bytes(data))
+    _assert_fresh_start(open_history_store(tmp_path, now=STAMP), tmp_path, bytes(data))
 
 
 def test_side_files_move_with_the_database_under_matching_names(tmp_path: Path) -> None:
@@ -85,9 +91,11 @@ def test_side_files_move_with_the_database_under_matching_names(tmp_path: Path) 
 def test_an_empty_file_is_a_valid_new_database(tmp_path: Path) -> None:
     (tmp_path / "history.sqlite3").write_bytes(b"")
 
-    with HistoryStore(tmp_path) as store:
-        assert store.last_problem is None
+    opened = open_history_store(tmp_path)
+
+    with opened.value as store:
         assert store.count() == 0
+    assert opened.problem is None
 
 
 def test_an_unopenable_path_raises_and_is_not_moved(tmp_path: Path) -> None:
@@ -126,7 +134,48 @@ def test_a_database_from_a_newer_version_is_used_and_reported(tmp_path: Path) ->
         conn.execute("PRAGMA user_version = 99")
     conn.close()
 
-    with HistoryStore(tmp_path) as store:
+    opened = open_history_store(tmp_path)
+
+    with opened.value as store:
         assert store.count() == 2
-        assert store.last_problem is not None
-        assert "newer version" in store.last_problem
+    assert opened.problem is not None
+    assert "newer version" in opened.problem
+
+
+def test_open_history_store_returns_the_sentence_instead_of_leaving_it(tmp_path: Path) -> None:
+    garbage = b"this is not a database\x00\xff" * 100
+    (tmp_path / "history.sqlite3").write_bytes(garbage)
+
+    opened = open_history_store(tmp_path, now=STAMP)
+    with opened.value as store:
+        assert not [name for name in vars(store) if "problem" in name]
+        assert store.count() == 0
+    assert opened.problem is not None
+    assert opened.problem.startswith("The history database was damaged")
+    assert str(tmp_path / ASIDE) in opened.problem
+
+
+def test_the_constructor_replaces_a_damaged_history_and_keeps_no_sentence(
+    tmp_path: Path,
+) -> None:
+    """For a caller with nobody to tell (the window's writer, after the window was told)."""
+    (tmp_path / "history.sqlite3").write_bytes(b"this is not a database\x00\xff" * 100)
+
+    with HistoryStore(tmp_path, now=STAMP) as store:
+        assert store.count() == 0
+        assert not [name for name in vars(store) if "problem" in name]
+    assert (tmp_path / ASIDE).exists()
+
+
+def test_open_history_store_of_a_healthy_history_has_nothing_to_say(tmp_path: Path) -> None:
+    _filled_database(tmp_path, runs=3)
+
+    opened = open_history_store(tmp_path)
+    with opened.value as store:
+        assert store.count() == 3
+    assert opened.problem is None
+
+
+def test_open_history_store_raises_for_a_history_that_cannot_be_used(tmp_path: Path) -> None:
+    with pytest.raises(HistoryError, match="cannot be opened right now"):
+        open_history_store(tmp_path / "no such folder")

@@ -14,7 +14,12 @@ import pytest
 from zerogpu_desktop.api.models import Usage
 from zerogpu_desktop.api.tokens import TruncationStatus
 from zerogpu_desktop.storage.history.schema import SCHEMA_VERSION
-from zerogpu_desktop.storage.history.store import DailyUsage, HistoryStore, RunRecord
+from zerogpu_desktop.storage.history.store import (
+    DailyUsage,
+    HistoryStore,
+    RunRecord,
+    open_history_store,
+)
 
 UNICODE = 'Grüße, 世界! 👩‍💻 e\u0301 \t tabs\r\nCRLF \\ "quotes" \u2028 end'
 
@@ -29,11 +34,14 @@ def run(user: str = "hello", answer: str = "world", **changes: Any) -> RunRecord
     return dataclasses.replace(RunRecord("m", "sys", user, answer, created=1000.0), **changes)
 
 
-def test_fresh_history_is_empty_without_a_problem(store: HistoryStore) -> None:
-    assert store.page() == []
-    assert store.count() == 0
-    assert store.last_problem is None
-    assert store.path.name == "history.sqlite3"
+def test_fresh_history_is_empty_without_a_problem(tmp_path: Path) -> None:
+    opened = open_history_store(tmp_path)
+
+    with opened.value as store:
+        assert store.page() == []
+        assert store.count() == 0
+        assert store.path.name == "history.sqlite3"
+    assert opened.problem is None
 
 
 def test_record_and_get_keep_every_field(store: HistoryStore) -> None:
@@ -240,9 +248,10 @@ def test_a_second_connection_sees_runs_recorded_by_the_first(tmp_path: Path) -> 
 def test_reopening_keeps_runs_and_does_not_migrate_again(tmp_path: Path) -> None:
     with HistoryStore(tmp_path) as store:
         run_id = store.record(run(user="kept"))
-    with HistoryStore(tmp_path) as store:
+    reopened = open_history_store(tmp_path)
+    with reopened.value as store:
         assert store.get(run_id) is not None
-        assert store.last_problem is None
+    assert reopened.problem is None
 
 
 def test_usage_by_day_sums_per_local_day_and_model(store: HistoryStore) -> None:
@@ -295,3 +304,25 @@ def test_close_is_idempotent_and_later_use_fails_loudly(tmp_path: Path) -> None:
 
     with pytest.raises(sqlite3.ProgrammingError):
         store.count()
+
+
+def test_record_batch_gives_each_run_its_id_in_order_in_one_transaction(
+    store: HistoryStore,
+) -> None:
+    before = store.record(run("before"))
+
+    ids = store.record_batch([run(f"batch {n}") for n in range(5)])
+
+    assert ids == list(range(before + 1, before + 6))
+    assert [store.get(i).user_prompt for i in ids] == [f"batch {n}" for n in range(5)]  # type: ignore[union-attr]
+    assert store.count("batch") == 5  # indexed for search like any run
+
+
+def test_a_failing_batch_stores_none_of_its_runs(store: HistoryStore) -> None:
+    runs: list[Any] = [run("kept out 1"), object(), run("kept out 2")]
+
+    with pytest.raises(AttributeError):
+        store.record_batch(runs)
+
+    assert store.count() == 0
+    assert store.record(run("after")) >= 1  # the connection is usable: the batch rolled back

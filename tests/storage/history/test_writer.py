@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, ClassVar, cast
 
 import pytest
 
@@ -94,3 +97,98 @@ def test_a_new_history_opened_by_three_connections_at_once_works_for_all(tmp_pat
             thread.join(30)
             assert not thread.is_alive(), "opening the history hung"
     assert failures == []
+
+
+class CountingStore(HistoryStore):
+    """Counts transactions: one per batch, and one per run written outside a batch."""
+
+    transactions: ClassVar[int] = 0
+    batch_sizes: ClassVar[list[int]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_batch = False
+
+    def record_batch(self, runs: Sequence[RunRecord]) -> list[int]:
+        CountingStore.transactions += 1
+        CountingStore.batch_sizes.append(len(runs))
+        self._in_batch = True
+        try:
+            return super().record_batch(runs)
+        finally:
+            self._in_batch = False
+
+    def record(self, run: RunRecord) -> int:
+        if not self._in_batch:
+            CountingStore.transactions += 1
+        return super().record(run)
+
+
+@pytest.fixture
+def counting(monkeypatch: pytest.MonkeyPatch) -> type[CountingStore]:
+    CountingStore.transactions = 0
+    CountingStore.batch_sizes = []
+    monkeypatch.setattr("zerogpu_desktop.storage.history.writer.HistoryStore", CountingStore)
+    return CountingStore
+
+
+def test_a_thousand_runs_at_once_are_committed_in_few_transactions_each_with_its_id(
+    tmp_path: Path, counting: type[CountingStore]
+) -> None:
+    writer = HistoryWriter(tmp_path)
+    futures = [
+        writer.submit(RunRecord(model="m", system_prompt="", user_prompt=f"run {i}"))
+        for i in range(1000)
+    ]
+    ids = [future.result(timeout=20) for future in futures]
+    assert writer.close()
+
+    assert counting.transactions <= 20, counting.batch_sizes
+    assert ids == sorted(set(ids))  # every run its own id, in the order submitted
+    with HistoryStore(tmp_path) as store:
+        assert store.count() == 1000
+        assert store.get(ids[0]) is not None
+        assert store.get(ids[0]).user_prompt == "run 0"  # type: ignore[union-attr]
+        assert store.get(ids[-1]).user_prompt == "run 999"  # type: ignore[union-attr]
+
+
+def test_a_run_after_a_quiet_spell_is_written_at_once(
+    tmp_path: Path, counting: type[CountingStore]
+) -> None:
+    writer = HistoryWriter(tmp_path, commit_interval=2.0)
+
+    started = time.monotonic()
+    writer.submit(RunRecord(model="m", system_prompt="", user_prompt="alone")).result(timeout=5)
+    waited = time.monotonic() - started
+    assert writer.close()
+
+    assert waited < 1.0  # not held back for the commit interval
+    assert counting.batch_sizes == [1]
+
+
+def test_a_broken_run_in_a_batch_costs_only_its_own_place(tmp_path: Path) -> None:
+    writer = HistoryWriter(tmp_path)
+    records: list[RunRecord] = [
+        RunRecord(model="m", system_prompt="", user_prompt=f"run {i}") for i in range(60)
+    ]
+    records[30] = cast(RunRecord, object())  # a bug in a caller, in the middle of a burst
+    futures = [writer.submit(record) for record in records]
+
+    with pytest.raises(HistoryError, match="internal error"):
+        futures[30].result(timeout=10)
+    ids = [future.result(timeout=10) for i, future in enumerate(futures) if i != 30]
+    assert writer.close()
+
+    assert ids == sorted(set(ids))
+    with HistoryStore(tmp_path) as store:
+        assert store.count() == 59
+
+
+def test_a_run_given_after_close_fails_at_once_with_a_sentence(tmp_path: Path) -> None:
+    writer = HistoryWriter(tmp_path)
+    assert writer.close()
+
+    late = writer.submit(RunRecord(model="m", system_prompt="", user_prompt="too late"))
+
+    with pytest.raises(HistoryError, match=r"^The history is closed, so the run was not saved\.$"):
+        late.result(timeout=1)

@@ -48,14 +48,15 @@ def test_unparsable_file_is_moved_aside_and_reported(
 
     store = PresetStore(tmp_path)
 
-    assert store.load() == []
-    assert store.last_problem is not None
-    assert reason in store.last_problem
+    loaded = store.read()
+    assert loaded.value == []
+    assert loaded.problem is not None
+    assert reason in loaded.problem
     aside = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
     assert len(aside) == 1
     assert aside[0].name.startswith("presets.json.corrupt-")
     assert aside[0].read_text(encoding="utf-8") == content  # kept byte for byte
-    assert str(aside[0]) in store.last_problem
+    assert str(aside[0]) in loaded.problem
     assert keep.read_text(encoding="utf-8") == '{"version": 1}'  # nothing else touched
 
 
@@ -124,8 +125,9 @@ def test_store_keeps_readable_presets_and_saves_them_with_the_new_one(tmp_path: 
     _write(tmp_path, _document(ENTRY, {"name": 7}))
     store = PresetStore(tmp_path)
 
-    assert [p.name for p in store.load()] == ["Good"]
-    assert store.last_problem is not None
+    loaded = store.read()
+    assert [p.name for p in loaded.value] == ["Good"]
+    assert loaded.problem is not None
     store.save(Preset("New", "m", "", ""))
 
     assert [p.name for p in PresetStore(tmp_path).load()] == ["Good", "New"]
@@ -136,18 +138,20 @@ def test_hand_written_file_without_envelope_markers_is_read(tmp_path: Path) -> N
     _write(tmp_path, {"presets": [{"name": "Hand made", "user_prompt": "hi"}]})
     store = PresetStore(tmp_path)
 
-    (preset,) = store.load()
+    loaded = store.read()
 
+    (preset,) = loaded.value
     assert (preset.name, preset.model, preset.user_prompt) == ("Hand made", "", "hi")
-    assert store.last_problem is None
+    assert loaded.problem is None
 
 
 def test_unknown_fields_and_newer_versions_are_read_as_far_as_known(tmp_path: Path) -> None:
     _write(tmp_path, {**_document({**ENTRY, "temperature": 0.3}), "version": 2, "extra": 1})
     store = PresetStore(tmp_path)
 
-    assert [p.name for p in store.load()] == ["Good"]
-    assert store.last_problem is None
+    loaded = store.read()
+    assert [p.name for p in loaded.value] == ["Good"]
+    assert loaded.problem is None
 
 
 def test_corruption_while_running_keeps_what_the_store_holds(tmp_path: Path) -> None:
@@ -156,21 +160,52 @@ def test_corruption_while_running_keeps_what_the_store_holds(tmp_path: Path) -> 
     _write(tmp_path, "garbage written by something else")
 
     assert [p.name for p in store.list()] == ["Precious"]
-    assert store.last_problem is not None
-    assert "not valid JSON" in store.last_problem
+    problem = store.take_problem()
+    assert problem is not None
+    assert "not valid JSON" in problem
+    assert store.take_problem() is None  # told once
     store.save(Preset("More", "m", "s", "u"))
     assert [p.name for p in PresetStore(tmp_path).load()] == ["More", "Precious"]
+
+
+def test_a_later_clean_reread_does_not_erase_an_untold_problem(tmp_path: Path) -> None:
+    store = PresetStore(tmp_path)
+    store.save(Preset("Precious", "m", "s", "u"))
+    _write(tmp_path, "{")
+    assert [p.name for p in store.list()] == ["Precious"]  # the broken file is moved aside
+    PresetStore(tmp_path).save(Preset("Other", "m", "s", "u"))  # another process writes
+
+    assert [p.name for p in store.list()] == ["Other"]  # a clean reread
+    problem = store.take_problem()
+
+    assert problem is not None
+    assert "not valid JSON" in problem
+    assert store.take_problem() is None
+
+
+def test_read_hands_over_what_a_lazy_reread_left_untold(tmp_path: Path) -> None:
+    store = PresetStore(tmp_path)
+    store.save(Preset("Precious", "m", "s", "u"))
+    _write(tmp_path, "{")
+    store.get("Precious")  # rereads the changed file, which is moved aside
+
+    loaded = store.read()
+
+    assert loaded.problem is not None
+    assert "not valid JSON" in loaded.problem
+    assert store.take_problem() is None
+    assert store.read().problem is None
 
 
 def test_a_clean_reload_clears_the_problem(tmp_path: Path) -> None:
     _write(tmp_path, "{")
     store = PresetStore(tmp_path)
-    store.load()
-    assert store.last_problem is not None
+    assert store.read().problem is not None
 
-    store.load()
+    again = store.read()
 
-    assert store.last_problem is None
+    assert again.problem is None
+    assert store.take_problem() is None
 
 
 def test_set_aside_names_do_not_collide(tmp_path: Path) -> None:

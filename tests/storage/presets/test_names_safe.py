@@ -118,8 +118,9 @@ def test_an_existing_file_with_such_a_name_still_loads_and_stays_editable(
     _legacy_file(tmp_path, legacy)
     store = PresetStore(tmp_path, clock=lambda: 1_700_000_000.0)
 
-    assert [p.name for p in store.load()] == [legacy]
-    assert store.last_problem is None
+    loaded = store.read()
+    assert [p.name for p in loaded.value] == [legacy]
+    assert loaded.problem is None
     edited = store.save(Preset(legacy, "m", "s", "new prompt"))
     assert edited.user_prompt == "new prompt"
     renamed = store.rename(legacy, "old red")

@@ -49,9 +49,11 @@ def store(tmp_path: Path, clock: FakeClock) -> PresetStore:
 
 
 def test_missing_file_means_no_presets_and_no_problem(store: PresetStore) -> None:
-    assert store.load() == []
+    loaded = store.read()
+    assert loaded.value == []
+    assert loaded.problem is None
     assert store.list() == []
-    assert store.last_problem is None
+    assert store.take_problem() is None
     assert not store.path.exists()
 
 
@@ -261,3 +263,15 @@ def test_same_content_ignores_times_and_remembered_values() -> None:
 def test_save_refuses_anything_but_a_preset(store: PresetStore) -> None:
     with pytest.raises(TypeError):
         store.save({"name": "x"})  # type: ignore[arg-type]
+
+
+def test_read_returns_the_presets_sorted_and_nothing_to_tell(
+    store: PresetStore, tmp_path: Path
+) -> None:
+    store.save(make("beta"))
+    store.save(make("Alpha"))
+
+    loaded = PresetStore(tmp_path).read()
+
+    assert [p.name for p in loaded.value] == ["Alpha", "beta"]
+    assert loaded.problem is None

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -43,8 +43,16 @@ from zerogpu_desktop.storage.history.types import (
     status_from_db,
 )
 from zerogpu_desktop.storage.history.values import row_params
+from zerogpu_desktop.storage.loaded import Loaded
 
-__all__ = ["DailyUsage", "HistoryError", "HistoryStore", "RunRecord", "RunSummary"]
+__all__ = [
+    "DailyUsage",
+    "HistoryError",
+    "HistoryStore",
+    "RunRecord",
+    "RunSummary",
+    "open_history_store",
+]
 
 HISTORY_FILE_NAME = "history.sqlite3"
 MAX_PAGE_SIZE = 1000
@@ -86,18 +94,21 @@ _INSERT = (
 class HistoryStore:
     """Records runs and answers list, search, detail and usage queries over them.
 
-    Usable as a context manager (closes on exit).
+    Usable as a context manager (closes on exit). Open it with ``open_history_store`` wherever
+    the user should hear that the old database was damaged and set aside, or comes from a
+    newer version; the constructor keeps no such sentence.
 
     Attributes:
         path: The database file.
-        last_problem: A sentence the UI should show once (the old database was damaged and
-            set aside, or comes from a newer version), else None.
     """
 
     def __init__(
         self, data_dir: Path, *, now: dt.datetime | None = None, check: bool = True
     ) -> None:
         """Open the history in ``data_dir``, creating, upgrading or replacing it as needed.
+
+        What there is to tell about the opening is dropped here: this is for a caller that
+        has nobody to tell, or whose file was just opened (and told about) elsewhere.
 
         Args:
             data_dir: The app's data folder (must exist).
@@ -109,7 +120,15 @@ class HistoryStore:
                 no FTS5), or is damaged and could not be moved aside.
         """
         self.path = data_dir / HISTORY_FILE_NAME
-        self._conn, self.last_problem = open_history_db(self.path, now, check=check)
+        self._conn, _ = open_history_db(self.path, now, check=check)
+
+    @classmethod
+    def _over(cls, path: Path, conn: sqlite3.Connection) -> HistoryStore:
+        """A store over a connection ``open_history_db`` has just opened for ``path``."""
+        store = cls.__new__(cls)
+        store.path = path
+        store._conn = conn
+        return store
 
     # -- writing --------------------------------------------------------------------------
 
@@ -145,6 +164,19 @@ class HistoryStore:
             )
             self._conn.execute(INSERT_TRIGGER)
         return max(cursor.rowcount, 0)
+
+    def record_batch(self, runs: Sequence[RunRecord]) -> list[int]:
+        """Store ``runs`` in one transaction and return their ids, in order.
+
+        For runs arriving together (the writer's batches): one commit instead of one per
+        run, while each run still gets its id (``record_many`` does not say them). A failure
+        stores none of them, so the caller can retry them one by one.
+
+        Raises:
+            HistoryError: The database refused the write; nothing was stored.
+        """
+        with self._errors("The runs could not be saved to the history"), self._transaction():
+            return [self.record(run) for run in runs]
 
     def delete(self, run_id: int) -> bool:
         """Delete one run; return whether it existed."""
@@ -312,6 +344,20 @@ class HistoryStore:
             raise
         except sqlite3.Error as exc:
             raise HistoryError(f"{action} ({exc or type(exc).__name__}).") from exc
+
+
+def open_history_store(
+    data_dir: Path, *, now: dt.datetime | None = None, check: bool = True
+) -> Loaded[HistoryStore]:
+    """Open the history, with the sentence to show once about how it was opened.
+
+    Same arguments and ``HistoryError`` as ``HistoryStore``: a history that cannot be used at
+    all is an error, while one that was damaged and replaced, or comes from a newer version,
+    opens and says so in ``problem``.
+    """
+    path = data_dir / HISTORY_FILE_NAME
+    conn, problem = open_history_db(path, now, check=check)
+    return Loaded(HistoryStore._over(path, conn), problem)
 
 
 def _summary(row: tuple[Any, ...]) -> RunSummary:

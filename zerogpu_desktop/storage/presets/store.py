@@ -39,6 +39,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from zerogpu_desktop.storage.atomic import atomic_write_text, save_json
+from zerogpu_desktop.storage.loaded import Loaded
+from zerogpu_desktop.storage.local_files import NotARegularFileError, check_replaceable, os_reason
 from zerogpu_desktop.storage.presets.file import read_presets_file
 from zerogpu_desktop.storage.presets.format import (
     ImportBatch,
@@ -64,6 +66,7 @@ from zerogpu_desktop.storage.presets.names import (
 from zerogpu_desktop.storage.presets.types import (
     Preset,
     PresetExistsError,
+    PresetExportTargetError,
     PresetFileReadError,
     PresetFormatError,
     PresetNotFoundError,
@@ -77,6 +80,7 @@ __all__ = [
     "Preset",
     "PresetError",
     "PresetExistsError",
+    "PresetExportTargetError",
     "PresetFileReadError",
     "PresetFormatError",
     "PresetNotFoundError",
@@ -96,14 +100,17 @@ _Signature = tuple[int, int, int]
 class PresetStore:
     """Keeps the user's presets in ``<data dir>/presets.json``, written atomically on each change.
 
-    Reads happen lazily on first use (or ``load()``) and again whenever the file changed on
+    Reads happen lazily on first use (or ``read()``) and again whenever the file changed on
     disk. Every change is one atomic write of the whole file, so a crash leaves the old or the
     new set, never a mix.
 
+    A lazy reread happens inside whatever call needed the presets (``list``, ``save``...),
+    which has no room in its result for a sentence about the file. So the sentence waits in
+    the store until ``take_problem()`` hands it over, once (a later clean reread does not
+    erase it: the file was still moved aside); ``read()`` returns it with its value instead.
+
     Attributes:
         path: The presets file.
-        last_problem: A sentence the UI should show once after a read found the file broken
-            or partly unreadable (see ``file``), else None.
     """
 
     def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
@@ -114,19 +121,37 @@ class PresetStore:
             clock: Source of Unix times for ``created``/``updated``; tests pass a fake one.
         """
         self.path = data_dir / PRESETS_FILE_NAME
-        self.last_problem: str | None = None
         self._clock = clock
+        self._untold_problem: str | None = None
         self._presets: dict[str, Preset] | None = None
         self._signature: _Signature | None = None
 
-    def load(self) -> list[Preset]:
-        """Read the file now and return the presets sorted by name; never fails for a bad file.
+    def read(self) -> Loaded[list[Preset]]:
+        """Read the file now: the presets sorted by name; never fails for a bad file.
 
-        ``last_problem`` is set when the file was broken (moved aside) or partly unreadable
-        (a copy kept), and cleared otherwise.
+        ``problem`` says when the file was broken (moved aside) or partly unreadable (a copy
+        kept). It also hands over a sentence an earlier lazy reread left untold, when this
+        read has none of its own, so nothing is lost by reading instead of taking.
         """
-        self._read()
-        return self._sorted(self._current().values())
+        problem = self._read() or self._untold_problem
+        self._untold_problem = None
+        return Loaded(self._sorted(self._current().values()), problem)
+
+    def load(self) -> list[Preset]:
+        """Just the value of ``read()``, for a caller with nobody to tell about the file.
+
+        The sentence about a broken file exists only in what ``read()`` returns.
+        """
+        return self.read().value
+
+    def take_problem(self) -> str | None:
+        """The newest sentence the lazy rereads found about the file, once; then None.
+
+        Call it after any operation to tell the user what happened to the file meanwhile
+        (another process broke it, and it was moved aside or partly skipped).
+        """
+        problem, self._untold_problem = self._untold_problem, None
+        return problem
 
     def get(self, name: str) -> Preset | None:
         """Return the preset called ``name`` (ignoring case and surrounding spaces), or None."""
@@ -258,9 +283,15 @@ class PresetStore:
 
         Raises:
             PresetNotFoundError: One of ``names`` does not exist; no file is written.
+            PresetExportTargetError: ``path`` is a device, a named pipe, a folder or a
+                symbolic link; it is left as it is.
             OSError: The file could not be written.
         """
         selected = self._select(names)
+        try:
+            check_replaceable(path)
+        except NotARegularFileError as exc:
+            raise PresetExportTargetError(path, os_reason(exc)) from None
         atomic_write_text(path, export_presets(selected))
         return len(selected)
 
@@ -319,18 +350,19 @@ class PresetStore:
     def _current(self) -> dict[str, Preset]:
         """The presets, reread first if the file changed since this store last saw it."""
         if self._presets is None or _signature(self.path) != self._signature:
-            self._read()
+            self._untold_problem = self._read() or self._untold_problem
         assert self._presets is not None
         return self._presets
 
-    def _read(self) -> None:
+    def _read(self) -> str | None:
+        """Reread the file; return the sentence about it, if any."""
         content = read_presets_file(self.path)
-        self.last_problem = content.problem
         if content.readable or self._presets is None:
             self._presets = {name_key(p.name): p for p in content.presets}
         # else: the file was broken and moved aside; what this store holds is the best copy
         # left, and the next change writes it back.
         self._signature = _signature(self.path)
+        return content.problem
 
     def _write(self, presets: dict[str, Preset]) -> None:
         save_json(self.path, presets_document(presets.values()), what="presets")
