@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton
 
-from zerogpu_desktop.api.models import Usage
 from zerogpu_desktop.api.tokens import TruncationAssessment, estimate_tokens
 from zerogpu_desktop.ui.error_banner import ErrorBanner
 from zerogpu_desktop.ui.output_view import OutputView
@@ -101,10 +100,10 @@ class RunDisplay(QObject):
         self._output.set_text(record.answer)
         if record.usage is not None:
             status.set_usage(record.usage)
+        elif record.failed:
+            status.clear_usage()
         else:
-            status.set_usage(None if not record.failed else Usage(0, 0, 0))
-            if record.failed:
-                status.clear_usage()
+            status.set_usage(None)
         if record.truncation_status is not None:
             status.set_truncation(
                 TruncationAssessment(
