@@ -6,6 +6,8 @@ import pytest
 
 from zerogpu_desktop.safe_text import (
     escape_controls,
+    has_lone_surrogates,
+    has_space_or_unprintable,
     has_unsafe_characters,
     replace_surrogates,
     safe_for_display,
@@ -50,3 +52,24 @@ def test_display_form_can_always_be_encoded_and_holds_no_escape() -> None:
     assert "\x1b" not in shown
     assert "\u202e" not in shown
     assert not has_unsafe_characters(shown.replace("\n", "").replace("\t", ""))
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("https://api.zerogpu.ai", False),
+        ("https://a b", True),
+        ("https://a\nHost: evil", True),
+        ("https://a\x1b[2J", True),
+        ("https://a\u200b.example", True),  # invisible: would hide where the request goes
+        ("https://a\u202e.example", True),
+        ("https://café.example", False),
+    ],
+)
+def test_what_cannot_stand_on_one_request_line(text: str, refused: bool) -> None:
+    assert has_space_or_unprintable(text) is refused
+
+
+def test_lone_surrogates_are_found_and_nothing_else() -> None:
+    assert has_lone_surrogates("a\udc80b")
+    assert not has_lone_surrogates("a\x1b 🙂 b")

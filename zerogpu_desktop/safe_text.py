@@ -13,6 +13,8 @@ import re
 
 __all__ = [
     "escape_controls",
+    "has_lone_surrogates",
+    "has_space_or_unprintable",
     "has_unsafe_characters",
     "replace_surrogates",
     "safe_for_display",
@@ -54,3 +56,18 @@ def has_unsafe_characters(text: str) -> bool:
     Names the user gives things (preset names) refuse these outright.
     """
     return bool(_UNSAFE.search(text) or _SURROGATE.search(text))
+
+
+def has_lone_surrogates(text: str) -> bool:
+    """True when ``text`` cannot be encoded as UTF-8 (an argument that was not UTF-8)."""
+    return bool(_SURROGATE.search(text))
+
+
+def has_space_or_unprintable(text: str) -> bool:
+    """True when ``text`` holds whitespace or anything ``str.isprintable`` refuses.
+
+    What must stand on one line of a request (a base URL, a header value) refuses these: a
+    line break would start a new header, and an invisible character would hide where the
+    request really goes. Every unsafe character above is unprintable too.
+    """
+    return any(char.isspace() or not char.isprintable() for char in text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,14 +12,32 @@ from tests.fakeserver import FakeServer
 from zerogpu_desktop.app import main
 
 
+def command_environment(
+    base_url: str, data_dir: Path | None = None, *, key: str = TEST_KEY
+) -> dict[str, str]:
+    """The variables a script would set: key, project, server, a private data folder, and a
+    keyring backend that never waits."""
+    variables = {
+        "ZEROGPU_API_KEY": key,
+        "ZEROGPU_PROJECT_ID": TEST_PROJECT,
+        "ZEROGPU_BASE_URL": base_url,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    if data_dir is not None:
+        variables["ZEROGPU_DESKTOP_DATA_DIR"] = str(data_dir)
+    return variables
+
+
+def subprocess_environment(base_url: str, data_dir: Path, *, key: str = TEST_KEY) -> dict[str, str]:
+    """This process's environment plus `command_environment`, for a real child process."""
+    return {**os.environ, **command_environment(base_url, data_dir, key=key)}
+
+
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, fake_server: FakeServer, tmp_path: Path) -> FakeServer:
-    """The environment a script would set: key, project, server and a private data folder."""
-    monkeypatch.setenv("ZEROGPU_API_KEY", TEST_KEY)
-    monkeypatch.setenv("ZEROGPU_PROJECT_ID", TEST_PROJECT)
-    monkeypatch.setenv("ZEROGPU_BASE_URL", fake_server.base_url)
-    monkeypatch.setenv("ZEROGPU_DESKTOP_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    """The environment a script would set, for commands run in this process."""
+    for name, value in command_environment(fake_server.base_url, tmp_path).items():
+        monkeypatch.setenv(name, value)
     return fake_server
 
 

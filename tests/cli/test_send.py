@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import run_cli
+from tests.cli.conftest import run_cli, subprocess_environment
 from tests.conftest import TEST_KEY, TEST_PROJECT
 from tests.fakeserver import FakeServer, Scenario
 from zerogpu_desktop import __version__
@@ -166,18 +165,6 @@ def test_project_comes_from_settings(
     assert out == "Echo: hi\n"
 
 
-def _subprocess_env(server: FakeServer, data_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        ZEROGPU_API_KEY=TEST_KEY,
-        ZEROGPU_PROJECT_ID=TEST_PROJECT,
-        ZEROGPU_BASE_URL=server.base_url,
-        ZEROGPU_DESKTOP_DATA_DIR=str(data_dir),
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-    )
-    return env
-
-
 def test_version_in_a_real_process() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "zerogpu_desktop", "--version"],
@@ -201,7 +188,7 @@ def test_send_in_a_real_process_leaves_no_key_behind(
         text=True,
         encoding="utf-8",
         timeout=30,
-        env=_subprocess_env(fake_server, data_dir),
+        env=subprocess_environment(fake_server.base_url, data_dir),
         check=False,
     )
     assert result.returncode == 0, result.stderr

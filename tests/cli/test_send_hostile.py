@@ -8,7 +8,6 @@ command answered normally.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.conftest import subprocess_environment
 from tests.hostileserver import HostileServer
 from zerogpu_desktop.exit_codes import ExitCode
 
 KEY = "zg-hostile-cli-key-5e0f9d2c7b1a"
-PROJECT = "6f1c2a9e-0b7d-4e5f-9a3c-1d2e3f4a5b6c"
 #: The issue's bound: a hostile reply may cost at most this much above a normal run.
 MEMORY_ALLOWANCE = 150 * 1024 * 1024
 
@@ -51,13 +50,7 @@ def server() -> Iterator[HostileServer]:
 
 def send(server: HostileServer, data_dir: Path, scenario: str, *extra: str) -> Run:
     report = data_dir.parent / f"{data_dir.name}-report.json"
-    env = {
-        **os.environ,
-        "ZEROGPU_BASE_URL": server.base_url,
-        "ZEROGPU_API_KEY": KEY,
-        "ZEROGPU_PROJECT_ID": PROJECT,
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-    }
+    env = subprocess_environment(server.base_url, data_dir, key=KEY)
     command = [sys.executable, "-m", "zerogpu_desktop", "send", "--data-dir", str(data_dir)]
     command += ["--timeout", "5", "--max-retries", "0", *extra, "--model", scenario, "hi"]
     subprocess.run([sys.executable, "-c", _WRAPPER, str(report), *command], env=env, check=True)

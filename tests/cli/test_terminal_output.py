@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import run_cli
-from tests.conftest import TEST_KEY, TEST_PROJECT
+from tests.cli.conftest import run_cli, subprocess_environment
 from tests.fakeserver import FakeServer, Scenario
 from zerogpu_desktop.cli.output import write_data
 from zerogpu_desktop.exit_codes import ExitCode
@@ -140,18 +139,6 @@ def test_preset_list_is_escaped(
 # -- a closed stdout ---------------------------------------------------------------------------
 
 
-def _env(server: FakeServer, data_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        ZEROGPU_API_KEY=TEST_KEY,
-        ZEROGPU_PROJECT_ID=TEST_PROJECT,
-        ZEROGPU_BASE_URL=server.base_url,
-        ZEROGPU_DESKTOP_DATA_DIR=str(data_dir),
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-    )
-    return env
-
-
 def _into_a_closed_pipe(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     """Runs the command with stdout a pipe whose reader has already gone (`| head -c0`)."""
     read_end, write_end = os.pipe()
@@ -174,7 +161,8 @@ def test_send_into_a_closed_pipe_ends_quietly_and_keeps_the_run(
     fake_server: FakeServer, tmp_path: Path
 ) -> None:
     result = _into_a_closed_pipe(
-        ["send", "-m", "m1", "kept despite the pipe"], _env(fake_server, tmp_path)
+        ["send", "-m", "m1", "kept despite the pipe"],
+        subprocess_environment(fake_server.base_url, tmp_path),
     )
     assert result.returncode == 141  # 128 + SIGPIPE
     assert result.stderr == b""
@@ -186,7 +174,7 @@ def test_send_into_a_closed_pipe_ends_quietly_and_keeps_the_run(
 
 def test_listings_into_a_closed_pipe_end_quietly(fake_server: FakeServer, tmp_path: Path) -> None:
     _hostile_run(tmp_path)
-    env = _env(fake_server, tmp_path)
+    env = subprocess_environment(fake_server.base_url, tmp_path)
     (tmp_path / "presets.json").write_text(
         json.dumps(
             {
@@ -206,7 +194,7 @@ def test_a_command_started_without_stdout_ends_like_a_closed_pipe(
     fake_server: FakeServer, tmp_path: Path
 ) -> None:
     """`send … >&-`: no "'NoneType' object has no attribute" error, and the run is kept."""
-    env = _env(fake_server, tmp_path)
+    env = subprocess_environment(fake_server.base_url, tmp_path)
     for argv in (["send", "-m", "m1", "no stdout at all"], ["history", "show", "1"]):
         result = subprocess.run(
             [sys.executable, "-m", "zerogpu_desktop", *argv],

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from zerogpu_desktop.api.errors import InsecureTransportError, RequestRefusedError
-from zerogpu_desktop.safe_text import safe_for_display
+from zerogpu_desktop.safe_text import has_space_or_unprintable, safe_for_display
 
 __all__ = ["is_loopback_host", "new_http_client", "validate_base_url"]
 
@@ -37,10 +37,6 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def _has_unsafe_characters(text: str) -> bool:
-    return any(char.isspace() or not char.isprintable() for char in text)
-
-
 def validate_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
     """Returns the base URL without a trailing slash, or raises RequestRefusedError.
 
@@ -48,7 +44,7 @@ def validate_base_url(base_url: str, *, allow_insecure_http: bool = False) -> st
     control character anywhere is not. `allow_insecure_http` exists for tests only.
     """
     candidate = base_url.strip(" ")
-    if _has_unsafe_characters(candidate):
+    if has_space_or_unprintable(candidate):
         raise RequestRefusedError(
             "The base URL contains a space, a line break or another control character: "
             "enter it again on one line, like https://api.zerogpu.ai."

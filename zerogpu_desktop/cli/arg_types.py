@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from zerogpu_desktop.safe_text import has_unsafe_characters
+from zerogpu_desktop.safe_text import has_space_or_unprintable
 
 #: The same bounds as Settings (`storage.settings`); a test keeps them equal. They are
 #: repeated here because importing the storage package would slow every command's start.
@@ -86,7 +86,7 @@ def response_megabytes(text: str) -> int:
 
 def base_url(text: str) -> str:
     """A base URL without spaces or control characters, which would corrupt the request line."""
-    if any(char.isspace() for char in text.strip()) or has_unsafe_characters(text):
+    if has_space_or_unprintable(text.strip()):
         raise argparse.ArgumentTypeError(
             "the base URL contains a space, a line break or a control character: "
             "give it as https://host[:port]."

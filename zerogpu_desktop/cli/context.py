@@ -14,7 +14,7 @@ from pathlib import Path
 
 from zerogpu_desktop.credentials import KeyStore
 from zerogpu_desktop.overrides import ENV_BASE_URL, RunOverrides
-from zerogpu_desktop.safe_text import has_unsafe_characters
+from zerogpu_desktop.safe_text import has_space_or_unprintable
 from zerogpu_desktop.storage import Settings, SettingsStore, resolve_data_dir
 
 
@@ -42,10 +42,7 @@ class CommandContext:
         overrides = RunOverrides.from_environment(
             environ, base_url_flag=getattr(args, "base_url", None)
         )
-        if overrides.base_url and (
-            has_unsafe_characters(overrides.base_url)
-            or any(char.isspace() for char in overrides.base_url)
-        ):
+        if overrides.base_url and has_space_or_unprintable(overrides.base_url):
             # The flag's argument type refuses these; the environment has no parser.
             raise UsageError(
                 f"The base URL in {ENV_BASE_URL} contains a space, a line break or a control "

@@ -19,7 +19,7 @@ from zerogpu_desktop.cli.output import report, write_data
 from zerogpu_desktop.cli.stdin_text import StdinError, read_stdin_text
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.explain import Explanation
-from zerogpu_desktop.safe_text import safe_for_display
+from zerogpu_desktop.safe_text import has_lone_surrogates, safe_for_display
 from zerogpu_desktop.storage.calibration import CalibrationStore
 from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 from zerogpu_desktop.storage.settings import SettingsStore
@@ -54,7 +54,7 @@ def _read_prompt(text: str | None, stdin: TextIO, fallback: str | None) -> str:
         raise UsageError(str(exc)) from None
 
 
-def prompt_spec(args: argparse.Namespace, context: CommandContext, stdin: TextIO) -> PromptSpec:
+def prompt_spec(args: argparse.Namespace, presets: PresetStore, stdin: TextIO) -> PromptSpec:
     """The spec the arguments ask for: the preset, then the flags and `--var` over it.
 
     Raises:
@@ -62,7 +62,7 @@ def prompt_spec(args: argparse.Namespace, context: CommandContext, stdin: TextIO
     """
     preset: Preset | None = None
     if args.preset:
-        preset = PresetStore(context.data_dir).get(args.preset)
+        preset = presets.get(args.preset)
         if preset is None:
             raise UsageError(
                 f"No preset named “{args.preset}”. `zerogpu-desktop presets list` shows them."
@@ -84,22 +84,17 @@ def prompt_spec(args: argparse.Namespace, context: CommandContext, stdin: TextIO
     )
 
 
-def _remember_preset_values(spec: PromptSpec, context: CommandContext) -> None:
+def _remember_preset_values(spec: PromptSpec, presets: PresetStore) -> None:
     """Keeps the values the preset's variables were given, for the next run and the window."""
     if spec.preset_name is None:
         return
-    preset_store = PresetStore(context.data_dir)
-    preset = preset_store.get(spec.preset_name)
+    preset = presets.get(spec.preset_name)
     if preset is None:
         return
     names = PromptSpec(preset.model, preset.system_prompt, preset.user_prompt).variable_names()
     given = {name: spec.variables[name] for name in names if name in spec.variables}
     if given:
-        preset_store.remember_variables(preset.name, given)
-
-
-def _has_lone_surrogate(text: str) -> bool:
-    return any("\ud800" <= char <= "\udfff" for char in text)
+        presets.remember_variables(preset.name, given)
 
 
 def _usage_line(response: Response, seconds: float) -> str:
@@ -132,19 +127,20 @@ def run(
     stderr = stderr or sys.stderr
     try:
         context = CommandContext.from_args(args)
-        spec = prompt_spec(args, context, stdin)
+        presets = PresetStore(context.data_dir)
+        spec = prompt_spec(args, presets, stdin)
     except UsageError as exc:
         report(str(exc), stderr)
         return ExitCode.USAGE
     if context.settings_problem:  # told once: the damaged file is moved aside now
         report(context.settings_problem, stderr)
     if spec.model and spec.variable_names() and not spec.missing_variables():
-        _remember_preset_values(spec, context)
+        _remember_preset_values(spec, presets)
     # Refused here, before the keyring is asked, in the order a person fixes things.
     sent = render_or_refuse(spec, "cli")
     if isinstance(sent, Explanation):
         return _refuse(sent, stderr)
-    if _has_lone_surrogate(sent.system_prompt + sent.user_prompt):  # an argument not UTF-8
+    if has_lone_surrogates(sent.system_prompt + sent.user_prompt):  # an argument not UTF-8
         report("The prompt is not valid UTF-8 text: give it as UTF-8.", stderr)
         return ExitCode.USAGE
     key, key_problem = context.load_api_key()

@@ -128,7 +128,7 @@ class RunBridge(QObject):
             self._show(refusal)
             return True
         self._current = runner.submit(spec, connection)
-        self._tasks.spawn(self._await_recorded(self._current, spec))
+        self._tasks.spawn(self._await_recorded(self._current))
         return True
 
     def connection(self) -> Connection:
@@ -209,25 +209,13 @@ class RunBridge(QObject):
         else:
             self.failed.emit(outcome)
 
-    async def _await_recorded(self, handle: RunHandle, spec: PromptSpec) -> None:
-        """Waits for the run to be recorded; shows it now if the engine never said it ended."""
-        import asyncio
+    async def _await_recorded(self, handle: RunHandle) -> None:
+        """Waits for the run to be recorded; shows it now if the engine never said it ended.
 
-        try:
-            outcome = await handle
-        except asyncio.CancelledError:
-            if not handle.done():
-                raise  # the window is closing: this wait is what was cancelled
-            outcome = _cancelled_before_start(spec)
+        The Runner gives every run an outcome, one cancelled before it started included.
+        """
+        outcome = await handle
         if self._current is handle:
             self._show(outcome)
         if outcome.history_id is not None:
             self.run_recorded.emit(outcome.history_id)
-
-
-def _cancelled_before_start(spec: PromptSpec) -> RunOutcome:
-    """A run cancelled before its first step ends without an outcome of its own."""
-    from zerogpu_desktop.workbench.outcome import RunOutcome
-    from zerogpu_desktop.workbench.records import CANCELLED
-
-    return RunOutcome(spec, None, None, None, CANCELLED, None, 0.0, None, cancelled=True)
