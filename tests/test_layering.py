@@ -39,7 +39,8 @@ def test_core_packages_import_without_qt() -> None:
     result = run_blocked(
         "import zerogpu_desktop.api, zerogpu_desktop.api.client, zerogpu_desktop.storage, "
         "zerogpu_desktop.storage.calibration, zerogpu_desktop.credentials, "
-        "zerogpu_desktop.cli, zerogpu_desktop.cli.send, zerogpu_desktop.explain\n"
+        "zerogpu_desktop.cli, zerogpu_desktop.cli.send, zerogpu_desktop.explain, "
+        "zerogpu_desktop.demo.answers, zerogpu_desktop.demo.server\n"
         "from zerogpu_desktop.api import ZeroGPUClient, Message, ZeroGPUError\n"
     )
     assert result.returncode == 0, result.stderr

@@ -30,7 +30,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-__all__ = ["MissingVariablesError", "find_variables", "missing_variables", "render"]
+__all__ = [
+    "MissingVariablesError",
+    "find_variables",
+    "missing_variables",
+    "render",
+    "variable_spans",
+]
 
 _TOKEN = re.compile(
     r"(?P<slashes>\\*)\{\{(?:[ \t]*(?P<name>[\w.\-]+)[ \t]*\}\})?",
@@ -56,6 +62,9 @@ class _Piece:
 
     text: str
     is_variable: bool = False
+    #: Where a placeholder stands in the text, braces included (variables only).
+    start: int = 0
+    end: int = 0
 
 
 def _pieces(text: str) -> Iterator[_Piece]:
@@ -81,7 +90,7 @@ def _pieces(text: str) -> Iterator[_Piece]:
             yield _Piece("{")
             position = braces_start + 1
         else:
-            yield _Piece(name, is_variable=True)
+            yield _Piece(name, is_variable=True, start=braces_start, end=match.end())
             position = match.end()
     if position < len(text):
         yield _Piece(text[position:])
@@ -107,6 +116,17 @@ def find_variables(*texts: str) -> list[str]:
             if piece.is_variable:
                 seen.setdefault(piece.text)
     return list(seen)
+
+
+def variable_spans(text: str) -> list[tuple[int, int, str]]:
+    r"""Where each placeholder of ``text`` stands: (start, end, name), braces included.
+
+    The editors mark exactly what would be filled: the same parser as `render`, so an
+    escaped ``\{{name}}`` is not marked.
+    """
+    if "{{" not in text:
+        return []
+    return [(p.start, p.end, p.text) for p in _pieces(text) if p.is_variable]
 
 
 def missing_variables(values: Mapping[str, str], *texts: str) -> list[str]:

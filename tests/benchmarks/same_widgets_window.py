@@ -33,7 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-SHORTCUTS = ("Ctrl+Return", "Esc", "Ctrl+Q", "Ctrl+,", "Ctrl+S", "Ctrl+Shift+C", "Ctrl+M", "Ctrl+L")
+SHORTCUTS = (
+    *("Ctrl+Return", "Esc", "Ctrl+Q", "Ctrl+,", "Ctrl+S", "Ctrl+Shift+C", "Ctrl+M", "Ctrl+L"),
+    # New prompt and its undo, the three Copy as code, the shortcuts list, About.
+    *("Ctrl+N", "Ctrl+Z", "", "", "", "F1", ""),
+)
 
 
 def model_row(parent: QWidget) -> QHBoxLayout:
@@ -50,9 +54,24 @@ def model_row(parent: QWidget) -> QHBoxLayout:
     limit.setRange(0, 10_000_000)
     limit.setSpecialValueText("unknown")
     picker_layout.addWidget(limit)
-    row.addWidget(picker, 1)
-    row.addWidget(QLabel("", parent), 1)
-    row.addWidget(QPushButton("Settings…", parent))
+    picker_layout.addWidget(QLabel("F&ormat:", picker))
+    response_format = QComboBox(picker)
+    response_format.setEditable(True)
+    response_format.addItems(["text", "json_object"])
+    picker_layout.addWidget(response_format)
+    # The app's row is a widget that can wrap the preset label and Settings under the model.
+    holder = QWidget(parent)
+    holder_layout = QHBoxLayout(holder)
+    holder_layout.setContentsMargins(0, 0, 0, 0)
+    picker.setParent(holder)
+    holder_layout.addWidget(picker, 1)
+    beside = QWidget(holder)
+    beside_layout = QHBoxLayout(beside)
+    beside_layout.setContentsMargins(0, 0, 0, 0)
+    beside_layout.addWidget(QLabel("", beside), 1)
+    beside_layout.addWidget(QPushButton("Settings…", beside))
+    holder_layout.addWidget(beside)
+    row.addWidget(holder, 1)
     return row
 
 

@@ -134,3 +134,19 @@ def test_unreadable_path_is_left_where_it_is(tmp_path: Path) -> None:
     assert _names(tmp_path) == {"settings.json"}
     assert result.problem is not None
     assert "could not be read (it is a folder, not a regular file)" in result.problem
+
+
+def test_a_private_file_is_0600_and_a_document_follows_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from zerogpu_desktop.storage.atomic import atomic_write_text
+
+    old = os.umask(0o027)
+    try:
+        atomic_write_text(tmp_path / "app.json", "{}")
+        atomic_write_text(tmp_path / "answer.md", "hi", private=False)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "app.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "answer.md").stat().st_mode) == 0o640

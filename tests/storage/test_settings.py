@@ -50,7 +50,7 @@ def test_round_trip(tmp_path: Path) -> None:
 
 
 def test_unknown_keys_are_ignored(tmp_path: Path) -> None:
-    _write(tmp_path, {"version": 7, "project_id": "p", "theme": "dark", "future": {"x": 1}})
+    _write(tmp_path, {"version": 7, "project_id": "p", "window_opacity": 0.5, "future": {"x": 1}})
 
     loaded = SettingsStore(tmp_path).read()
 

@@ -154,7 +154,8 @@ def make_window(
     """Builds windows like `launch.run_window` does: services, session, window, key load.
 
     Keyword arguments: `key_store`, `base_url`, `project_id`, `settings` (written
-    to settings.json before the window reads it), `load_key`, `data_dir`.
+    to settings.json before the window reads it), `load_key`, `data_dir`, `overrides`
+    (instead of the base URL and project ones).
     Teardown closes every window and shuts its session down (connections
     closed, tasks finished) so no socket or task outlives the test.
     """
@@ -169,6 +170,7 @@ def make_window(
         settings: Settings | None = None,
         load_key: bool = True,
         folder: Path | None = None,
+        overrides: RunOverrides | None = None,
     ) -> MainWindow:
         folder = folder or data_dir
         if settings is not None:
@@ -176,7 +178,8 @@ def make_window(
         services = AppServices.for_data_dir(
             folder,
             key_store=key_store or KeyStore(backend=keyring_backend),
-            overrides=RunOverrides(base_url=base_url or server.base_url, project_id=project_id),
+            overrides=overrides
+            or RunOverrides(base_url=base_url or server.base_url, project_id=project_id),
         )
         session = WindowSession(services)
         window = MainWindow(session)

@@ -73,3 +73,13 @@ def test_the_environment_key_wins_and_survives_forgetting(
     run_async(qtbot, keys.forget())
     assert keys.api_key == "zg-from-env"
     assert "ZEROGPU_API_KEY" in keys.status_text()
+
+
+def test_keyring_backends_get_the_names_their_users_know() -> None:
+    from zerogpu_desktop.ui.key_session import friendly_keyring_name
+
+    assert friendly_keyring_name("SecretService Keyring") == "GNOME Keyring (Secret Service)"
+    assert friendly_keyring_name("macOS Keyring") == "macOS Keychain"
+    assert friendly_keyring_name("Windows WinVaultKeyring") == "Windows Credential Locker"
+    assert friendly_keyring_name("Some Plugin") == "Some Plugin"
+    assert friendly_keyring_name(None) == "your system keyring"

@@ -55,6 +55,7 @@ def test_typed_prompts_are_autosaved_and_restored_after_a_crash(
         "model": MODEL,
         "system_prompt": SYSTEM,
         "user_prompt": typed,
+        "response_format": "text",
     }
 
     # A "crash": the first window never closes, a new one starts on the same folder.

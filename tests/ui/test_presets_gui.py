@@ -44,6 +44,7 @@ ENTRY_FIELDS = {
     "system_prompt",
     "user_prompt",
     "input_token_limit",
+    "response_format",
     "variables",
     "created",
     "updated",
@@ -159,13 +160,14 @@ def test_load_from_the_keyboard_and_with_the_load_button(
     window = make_window(settings=Settings(max_retries=0))
     type_user_prompt(qtbot, window, "my own draft")
 
-    # Ctrl+Shift+P goes to the filter; Enter jumps into the list; Down, Enter loads.
+    # Ctrl+Shift+P goes to the filter; Down goes into the list; Down, Enter loads.
     qtbot.keyClick(focused(window), Qt.Key.Key_P, CTRL | SHIFT)
     panel = window.library.presets
     assert focused(window) is panel.filter_edit
     assert listed(window) == ["Code review", "Translate"]
-    qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Down)
     assert focused(window) is panel.list
+    assert panel.selected_name() == "Code review"
     qtbot.keyClick(panel.list, Qt.Key.Key_Down)
     assert panel.selected_name() == "Translate"
     qtbot.keyClick(panel.list, Qt.Key.Key_Return)

@@ -81,6 +81,11 @@ def test_first_start_leads_to_settings_and_the_key_goes_to_the_keyring_only(
     fill_in_and_confirm(qtbot, dialog, API_KEY, PROJECT_ID)
 
     qtbot.waitUntil(lambda: window.session.keys.has_key, timeout=5000)
+    # "Saving the key…" gives way to where it went, once the keyring answered.
+    qtbot.waitUntil(
+        lambda: window.status.state_label.text().startswith("Key saved in "), timeout=2000
+    )
+    assert "…" not in window.status.state_label.text()
     assert backend.passwords == {(DEFAULT_SERVICE, DEFAULT_USERNAME): API_KEY}
     assert window.session.keys.in_keyring
     assert banner_text(window) == ""
@@ -121,6 +126,10 @@ def test_without_a_usable_keyring_the_key_is_kept_for_this_session(
 
     qtbot.waitUntil(lambda: window.session.keys.has_key, timeout=5000)
     assert not window.session.keys.in_keyring
+    qtbot.waitUntil(
+        lambda: window.status.state_label.text().startswith("Key kept for this session only"),
+        timeout=2000,
+    )
     shown = banner_text(window)
     assert "Key kept for this session only" in shown
     assert "The key will be kept for this session only" in shown
@@ -184,3 +193,28 @@ def test_the_monospace_option_changes_the_editors_font(
     assert window.system_editor.editor.font().family() == fixed
     settings = json.loads((data_dir / "settings.json").read_text(encoding="utf-8"))
     assert settings["monospace_editors"] is True
+
+
+def test_forgetting_the_key_says_where_it_was_removed_from(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    backend = MemoryKeyring()
+    backend.passwords[(DEFAULT_SERVICE, DEFAULT_USERNAME)] = API_KEY
+    window = make_window(key_store=KeyStore(backend=backend))
+    qtbot.waitUntil(lambda: window.session.keys.in_keyring, timeout=5000)
+    qtbot.mouseClick(window.settings_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(SettingsDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    assert dialog.forget_button.isEnabled()
+    qtbot.mouseClick(dialog.forget_button, Qt.MouseButton.LeftButton)
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(
+        lambda: window.status.state_label.text().startswith("Key removed from "), timeout=5000
+    )
+    assert backend.passwords == {}
+    assert "MemoryKeyring" in window.status.state_label.text()
+    assert "…" not in window.status.state_label.text()

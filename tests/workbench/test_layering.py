@@ -15,6 +15,7 @@ WORKBENCH_MODULES = (
     "progress",
     "rate_gate",
     "records",
+    "request_code",
     "runner",
     "spec",
 )

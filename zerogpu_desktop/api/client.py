@@ -52,6 +52,11 @@ from zerogpu_desktop.api.redaction import register_secret
 from zerogpu_desktop.api.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from zerogpu_desktop.api.tls import shared_ssl_context
 from zerogpu_desktop.api.transport import new_http_client, validate_base_url
+from zerogpu_desktop.response_format import (
+    RESPONSE_FORMAT_FIX,
+    is_valid_response_format,
+    response_format_problem,
+)
 from zerogpu_desktop.safe_text import safe_for_display
 
 __all__ = [
@@ -240,11 +245,13 @@ class ZeroGPUClient:
         messages: Sequence[Message],
         *,
         request_timeout: float | httpx.Timeout | None = None,
+        response_format: str = "text",
     ) -> Response:
-        """Sends `messages` to `model` and returns the answer.
+        """Sends `messages` to `model`, asking for `response_format`, and returns the answer.
 
         Raises:
-            RequestRefusedError: empty model or input, or an unusable proxy setting
+            RequestRefusedError: empty model or input, a response format outside the rule
+                of `zerogpu_desktop.response_format`, or an unusable proxy setting
                 (nothing was sent).
             APIStatusError: the server answered with an error status.
             APIConnectionError: the server could not be reached; `APITimeoutError`
@@ -261,7 +268,14 @@ class ZeroGPUClient:
         for message in message_list:
             if not isinstance(message, Message):
                 raise RequestRefusedError("Every input item must be a Message.")
-        body = json.dumps(request_body(model, message_list), ensure_ascii=False).encode("utf-8")
+        if not is_valid_response_format(response_format):
+            raise RequestRefusedError(
+                f"The response format {response_format_problem(str(response_format))}. "
+                + RESPONSE_FORMAT_FIX
+            )
+        body = json.dumps(
+            request_body(model, message_list, response_format), ensure_ascii=False
+        ).encode("utf-8")
         http = self._client_for_running_loop()
         url = self.base_url + _RESPONSES_PATH
         timeout = self.timeout if request_timeout is None else httpx.Timeout(request_timeout)

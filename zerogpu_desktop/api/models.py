@@ -72,12 +72,15 @@ class Response:
     usage_problem: str | None = None
 
 
-def request_body(model: str, messages: list[Message]) -> dict[str, Any]:
-    """The exact body the contract documents."""
+def request_body(
+    model: str, messages: list[Message], response_format: str = "text"
+) -> dict[str, Any]:
+    """The exact body the contract documents, asking for `response_format` as the
+    `text.format.type` ("text" is the one the contract names)."""
     return {
         "model": model,
         "input": [message.to_json() for message in messages],
-        "text": {"format": {"type": "text"}},
+        "text": {"format": {"type": response_format}},
     }
 
 

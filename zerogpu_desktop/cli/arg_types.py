@@ -64,6 +64,17 @@ def token_limit(text: str) -> int:
     return _integer(text, "the token limit", 1, MAX_TOKEN_LIMIT)
 
 
+def response_format(text: str) -> str:
+    """A `text.format.type` name, checked by the same rule as the window's Format box."""
+    from zerogpu_desktop.response_format import RESPONSE_FORMAT_FIX, response_format_problem
+
+    value = text.strip()
+    problem = response_format_problem(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"the format {problem}. {RESPONSE_FORMAT_FIX}")
+    return value
+
+
 def row_count(text: str) -> int:
     """How many rows to list: at least one."""
     return _integer(text, "the number of runs", 1, MAX_RUN_ID)

@@ -40,7 +40,9 @@ class CommandContext:
         data_dir = resolve_data_dir(getattr(args, "data_dir", None), environ)
         settings = SettingsStore(data_dir).read()
         overrides = RunOverrides.from_environment(
-            environ, base_url_flag=getattr(args, "base_url", None)
+            environ,
+            base_url_flag=getattr(args, "base_url", None),
+            demo=bool(getattr(args, "demo", False)),
         )
         if overrides.base_url and has_space_or_unprintable(overrides.base_url):
             # The flag's argument type refuses these; the environment has no parser.
@@ -56,6 +58,8 @@ class CommandContext:
         Returns:
             The key (None when there is none), and why the keyring gave none, if it said.
         """
+        if self.overrides.demo:
+            return None, None  # the demo has its own placeholder key; the real one stays put
         if self.overrides.api_key:
             return self.overrides.api_key, None
         result = (key_store or KeyStore()).load_blocking()

@@ -47,7 +47,8 @@ def list_runs(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
     for row in rows:
         tokens = "-" if row.total_tokens is None else f"{row.total_tokens:,}"
         result = row.error_title or (row.truncation_status.value if row.truncation_status else "ok")
-        fields = (row.model, tokens, result, row.preview)
+        model = f"{row.model} (demo)" if row.demo else row.model
+        fields = (model, tokens, result, row.preview)
         shown = "\t".join(safe_for_display(field.replace("\t", " ")) for field in fields)
         print(f"{row.id}\t{_when(row.created)}\t{shown}", file=stdout)
     if not rows:

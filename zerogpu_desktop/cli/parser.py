@@ -52,6 +52,13 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress_defaults: bool) -> 
         default=default,
         help="API base URL for this run only (env ZEROGPU_BASE_URL)",
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=default if suppress_defaults else False,
+        help="use the built-in offline demo (models demo-markdown, demo-echo, "
+        "demo-truncating, demo-slow, demo-json): no account, no network, your key unused",
+    )
 
 
 def _send_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +71,13 @@ def _send_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="a value for a {{NAME}} variable in the prompts (repeatable)",
+    )
+    parser.add_argument(
+        "--format",
+        dest="response_format",
+        type=arg_types.response_format,
+        metavar="TYPE",
+        help="the response format sent as text.format.type (default: the preset's, else text)",
     )
     parser.add_argument(
         "--input-limit",

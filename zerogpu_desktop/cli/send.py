@@ -80,6 +80,7 @@ def prompt_spec(args: argparse.Namespace, presets: PresetStore, stdin: TextIO) -
         user,
         values,
         input_limit=args.input_limit or (preset.input_token_limit if preset else None),
+        response_format=args.response_format or (preset.response_format if preset else "text"),
         preset_name=preset.name if preset else None,
     )
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, private: bool = True) -> None:
     """Replace ``path`` with ``text`` (UTF-8) so readers see the old or the new file, never a mix.
 
     The temporary file lives in the same folder because ``os.replace`` is only atomic within
@@ -39,6 +39,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     Args:
         path: The file to replace; its folder must exist.
         text: The full new content. Newlines are written as ``\\n`` on every platform.
+        private: Readable by the user only (0600: the app's own files). False for a document
+            the user saves, which gets the mode any new file gets (0666 minus the umask).
 
     Raises:
         OSError: The file could not be written; the old file is untouched and no temporary
@@ -50,6 +52,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
+        if not private:
+            os.chmod(tmp_name, 0o666 & ~_current_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -60,6 +64,13 @@ def atomic_write_text(path: Path, text: str) -> None:
             tmp.unlink()
         raise
     _fsync_dir(path.parent)
+
+
+def _current_umask() -> int:
+    """The process's umask (reading it means setting it, so it is put straight back)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_json(path: Path, obj: object, *, indent: int | None = 2) -> None:

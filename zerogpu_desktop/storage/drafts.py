@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zerogpu_desktop.response_format import DEFAULT_RESPONSE_FORMAT
 from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
 from zerogpu_desktop.storage.coerce import read_str
 from zerogpu_desktop.storage.loaded import Loaded
@@ -27,11 +28,14 @@ class Draft:
         model: The model id chosen for the next request.
         system_prompt: The system prompt text.
         user_prompt: The user prompt text.
+        response_format: The Format box as typed; a draft written before the box existed
+            reads as "text", the format every request used then.
     """
 
     model: str = ""
     system_prompt: str = ""
     user_prompt: str = ""
+    response_format: str = DEFAULT_RESPONSE_FORMAT
 
 
 class DraftStore:
@@ -88,6 +92,7 @@ def _draft_to_json(draft: Draft) -> dict[str, Any]:
         "model": draft.model,
         "system_prompt": draft.system_prompt,
         "user_prompt": draft.user_prompt,
+        "response_format": draft.response_format,
     }
 
 
@@ -96,4 +101,5 @@ def _draft_from_json(data: dict[str, Any]) -> Draft:
         model=read_str(data, "model", ""),
         system_prompt=read_str(data, "system_prompt", ""),
         user_prompt=read_str(data, "user_prompt", ""),
+        response_format=read_str(data, "response_format", DEFAULT_RESPONSE_FORMAT),
     )

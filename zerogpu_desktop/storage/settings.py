@@ -33,6 +33,8 @@ MAX_RETRIES_LIMIT = 10
 """Above this a typo (``200``) would make a failing request hang for many minutes."""
 MAX_RESPONSE_MB_LIMIT = 1024
 """The largest reply cap a user may set: beyond 1 GiB a hostile reply could exhaust memory."""
+THEMES = ("system", "light", "dark")
+"""The window's colour themes; "system" follows the desktop's palette."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,12 @@ class Settings:
     last_model: str = ""
     markdown_output: bool = True
     monospace_editors: bool = False
+    theme: str = "system"
+
+    def __post_init__(self) -> None:
+        # A value from a hand edit or a newer version must not reach the theme code.
+        if self.theme not in THEMES:
+            object.__setattr__(self, "theme", "system")
 
     def with_model_used(self, model_id: str) -> Settings:
         """Remember that ``model_id`` was just used: first in the list, and the current model.
@@ -150,6 +158,7 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
         "last_model": settings.last_model,
         "markdown_output": settings.markdown_output,
         "monospace_editors": settings.monospace_editors,
+        "theme": settings.theme,
     }
 
 
@@ -175,6 +184,7 @@ def settings_from_json(data: dict[str, Any]) -> Settings:
         last_model=read_str(data, "last_model", default.last_model).strip(),
         markdown_output=read_bool(data, "markdown_output", default.markdown_output),
         monospace_editors=read_bool(data, "monospace_editors", default.monospace_editors),
+        theme=read_str(data, "theme", default.theme).strip().lower(),
     )
 
 

@@ -18,6 +18,14 @@ def named_button(text: str, accessible_name: str, parent: QWidget) -> QPushButto
     return button
 
 
+#: A list, table or text view shows clearly that it has the keyboard: styles such as Fusion
+#: draw no focus frame around item views, and a keyboard user must see where keys go.
+FOCUS_RING = (
+    "QAbstractItemView:focus, QAbstractScrollArea:focus "
+    "{ border: 2px solid palette(highlight); border-radius: 3px; }"
+)
+
+
 def widget_key(
     key: QKeySequence | QKeySequence.StandardKey | str, widget: QWidget, slot: Callable[[], object]
 ) -> QShortcut:

@@ -64,6 +64,7 @@ class EditorSet(QObject):
         for editor in (system_editor.editor, user_editor.editor):
             editor.textChanged.connect(self._on_edit)
         model_picker.model_changed.connect(lambda _model: self._on_edit())
+        model_picker.format_changed.connect(lambda _format: self._on_edit())
 
     def spec(self) -> PromptSpec:
         return PromptSpec(
@@ -71,10 +72,12 @@ class EditorSet(QObject):
             self.system_editor.text(),
             self.user_editor.text(),
             input_limit=self.model_picker.input_limit(),
+            response_format=self.model_picker.response_format(),
         )
 
     def load(self, spec: PromptSpec) -> None:
         self.model_picker.set_model(spec.model)
+        self.model_picker.set_response_format(spec.response_format)
         self.system_editor.set_text(spec.system_prompt)
         self.user_editor.set_text(spec.user_prompt)
 

@@ -25,7 +25,9 @@ def run_gui(args: argparse.Namespace) -> int:
         print(f"zerogpu-desktop: {exc}", file=sys.stderr)
         return 2
     overrides = RunOverrides.from_environment(
-        os.environ, base_url_flag=getattr(args, "base_url", None)
+        os.environ,
+        base_url_flag=getattr(args, "base_url", None),
+        demo=bool(getattr(args, "demo", False)),
     )
     services = AppServices.for_data_dir(data_dir, overrides=overrides)
 

@@ -15,9 +15,11 @@ class ErrorBanner(QFrame):
 
     Signals:
         settings_requested(): the user wants to fix it in Settings.
+        action_requested(str): the extra button was pressed; its text says which action.
     """
 
     settings_requested = Signal()
+    action_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,20 +34,33 @@ class ErrorBanner(QFrame):
         )
         self.settings_button = QPushButton("Open &Settings", self)
         self.settings_button.setAccessibleName("Open Settings")
+        self.action_button = QPushButton(self)
+        self.action_button.setAccessibleName("Message action")
+        self.action_button.hide()
         self.dismiss_button = QPushButton("Dismiss", self)
         self.dismiss_button.setAccessibleName("Dismiss message")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self.message, 1)
         layout.addWidget(self.settings_button)
+        layout.addWidget(self.action_button)
         layout.addWidget(self.dismiss_button)
         self.settings_button.clicked.connect(self.settings_requested)
+        self.action_button.clicked.connect(
+            lambda: self.action_requested.emit(self.action_button.text().replace("&", ""))
+        )
         self.dismiss_button.clicked.connect(self.hide)
         self.hide()
 
     def show_explanation(
-        self, explanation: Explanation, *, offer_settings: bool, severity: str = "bad"
+        self,
+        explanation: Explanation,
+        *,
+        offer_settings: bool,
+        severity: str = "bad",
+        action: str | None = None,
     ) -> None:
+        """`action` is the text of one more button (e.g. "Try the offline demo")."""
         colour = tone(severity)
         self.setStyleSheet(f"#errorBanner {{ border: 1px solid {colour}; border-radius: 6px; }}")
         # Server messages and file names reach here: control characters and bidi overrides
@@ -58,6 +73,9 @@ class ErrorBanner(QFrame):
         self.message.setText(f"{heading} {escape_markup(rest)}")
         self.message.setAccessibleDescription(safe_for_display(explanation.as_line()))
         self.settings_button.setVisible(offer_settings)
+        self.action_button.setText(action or "")
+        self.action_button.setAccessibleName((action or "Message action").replace("&", ""))
+        self.action_button.setVisible(action is not None)
         self.show()
 
     def warn(self, title: str, text: str) -> None:

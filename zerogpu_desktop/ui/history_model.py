@@ -8,28 +8,34 @@ of 100,000 runs opens as fast as one of ten.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from zerogpu_desktop.api.tokens import TruncationStatus
 from zerogpu_desktop.safe_text import safe_for_display
-from zerogpu_desktop.storage.history.types import RunSummary
-from zerogpu_desktop.ui.palette import tone, truncation_colour
+from zerogpu_desktop.storage.history.types import HistoryError, RunSummary
+from zerogpu_desktop.ui.palette import tone
+from zerogpu_desktop.workbench.records import CANCELLED
 
 if TYPE_CHECKING:
     from zerogpu_desktop.storage.history.store import HistoryStore
 
 PAGE_SIZE = 200
 COLUMNS = ("When", "Model", "Prompt", "Tokens", "Result")
-_STATUS_WORDS = {
-    TruncationStatus.NOT_TRUNCATED: "ok",
-    TruncationStatus.TRUNCATED: "truncated",
-    TruncationStatus.POSSIBLY_TRUNCATED: "possibly truncated",
-    TruncationStatus.REJECTED: "rejected",
-    TruncationStatus.UNKNOWN: "ok, usage unknown",
-}
+WHEN, MODEL, PROMPT, TOKENS, RESULT = range(len(COLUMNS))
+#: The prompt tooltip shows at most this much of the prompt.
+TOOLTIP_PROMPT_CHARS = 2_000
+
+
+class Outcome(NamedTuple):
+    """How a run ended, as one word for the list and a longer phrase for screen readers."""
+
+    word: str
+    spoken: str
+    colour_tone: str
+
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -43,6 +49,7 @@ class HistoryTableModel(QAbstractTableModel):
         self.search = ""
         self._rows: list[RunSummary] = []
         self._exhausted = False
+        self._prompt_tip: tuple[int, str] | None = None
 
     # -- loading ------------------------------------------------------------------
 
@@ -112,32 +119,84 @@ class HistoryTableModel(QAbstractTableModel):
         # A model name or an error title came from a server: shown escaped, like everywhere.
         if role == Qt.ItemDataRole.DisplayRole:
             return safe_for_display(_display(summary, column))
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            if column == RESULT:
+                return safe_for_display(outcome_of(summary).spoken)
+            return safe_for_display(_display(summary, column))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == PROMPT:
+                return self._prompt_tooltip(summary)
             return safe_for_display(_tooltip(summary))
-        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
-            if summary.failed:
-                return QColor(tone("bad"))
-            if summary.truncation_status is not None:
-                return QColor(truncation_colour(summary.truncation_status))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+        if role == Qt.ItemDataRole.ForegroundRole and column == RESULT:
+            return QColor(tone(outcome_of(summary).colour_tone))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == TOKENS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def _prompt_tooltip(self, summary: RunSummary) -> str:
+        """The start of the whole prompt, read from the store only when a tooltip is asked for.
+
+        The list itself holds only previews, so paging 100,000 runs stays fast; one lookup by
+        id per hovered row is cheap, and the last one is kept while the pointer rests.
+        """
+        if self._prompt_tip is not None and self._prompt_tip[0] == summary.id:
+            return self._prompt_tip[1]
+        prompt = summary.preview
+        if self.store is not None:
+            try:
+                record = self.store.get(summary.id)
+            except HistoryError:
+                record = None
+            if record is not None and record.user_prompt.strip():
+                prompt = record.user_prompt.strip()
+        if len(prompt) > TOOLTIP_PROMPT_CHARS:
+            prompt = prompt[:TOOLTIP_PROMPT_CHARS].rstrip() + "…"
+        text = safe_for_display(prompt)
+        self._prompt_tip = (summary.id, text)
+        return text
+
+
+def outcome_of(summary: RunSummary) -> Outcome:
+    """Answered, Cancelled, Failed or Truncated: told by word and colour, never colour alone."""
+    if summary.failed:
+        if summary.error_title == CANCELLED.title:
+            return Outcome("Cancelled", "Cancelled", "muted")
+        return Outcome("Failed", f"Failed: {summary.error_title}", "bad")
+    status = summary.truncation_status
+    if status == TruncationStatus.TRUNCATED:
+        return Outcome("Truncated", "Answered, truncated", "bad")
+    if status == TruncationStatus.POSSIBLY_TRUNCATED:
+        return Outcome("Truncated?", "Answered, possibly truncated", "warn")
+    if status == TruncationStatus.REJECTED:
+        return Outcome("Failed", "Failed: the input was rejected", "bad")
+    if status == TruncationStatus.UNKNOWN:
+        return Outcome("Answered", "Answered, usage unknown", "ok")
+    return Outcome("Answered", "Answered", "ok")
+
 
 def _display(summary: RunSummary, column: int) -> str:
-    if column == 0:
+    if column == WHEN:
         return _when(summary.created)
-    if column == 1:
+    if column == MODEL:
         return summary.model
-    if column == 2:
-        return summary.preview
-    if column == 3:
-        return "" if summary.total_tokens is None else f"{summary.total_tokens:,}"
-    if summary.failed:
-        return summary.error_title or "failed"
-    if summary.truncation_status is None:
-        return "ok"
-    return _STATUS_WORDS[summary.truncation_status]
+    if column == PROMPT:
+        # The prompt column is never hidden, so a demo run is marked there.
+        return f"Demo · {summary.preview}" if summary.demo else summary.preview
+    if column == TOKENS:
+        return "" if summary.total_tokens is None else compact_count(summary.total_tokens)
+    return outcome_of(summary).word
+
+
+def compact_count(count: int) -> str:
+    """A token count short enough for a narrow column: exact below 100,000, then "123k", "4.5M".
+
+    The exact figure is in the row's tooltip.
+    """
+    if count < 100_000:
+        return f"{count:,}"
+    if count < 10_000_000:
+        return f"{count // 1000:,}k" if count < 1_000_000 else f"{count / 1_000_000:.1f}M"
+    return f"{count // 1_000_000:,}M"
 
 
 def _when(created: float) -> str:
@@ -146,8 +205,8 @@ def _when(created: float) -> str:
     if moment.date() == today:
         return moment.strftime("%H:%M")
     if moment.year == today.year:
-        return moment.strftime("%d %b %H:%M")
-    return moment.strftime("%Y-%m-%d")
+        return moment.strftime("%d %b")  # the time is in the tooltip; the column stays narrow
+    return moment.strftime("%Y")
 
 
 def _tooltip(summary: RunSummary) -> str:
@@ -156,6 +215,10 @@ def _tooltip(summary: RunSummary) -> str:
     if summary.preset_name:
         parts.append(f"Preset: {summary.preset_name}")
     if summary.input_tokens is not None:
-        parts.append(f"Tokens: {summary.input_tokens:,} in · {summary.output_tokens or 0:,} out")
-    parts.append(f"From: {summary.source}")
+        parts.append(
+            f"Tokens: {summary.input_tokens:,} in · {summary.output_tokens or 0:,} out"
+            + ("" if summary.total_tokens is None else f" · {summary.total_tokens:,} total")
+        )
+    parts.append(f"From: {summary.source}" + (", the offline demo" if summary.demo else ""))
+    parts.append(f"Result: {outcome_of(summary).spoken}")
     return "\n".join(parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -12,20 +12,45 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
-from zerogpu_desktop.ui.controls import confirm_box, named_button, widget_key
-from zerogpu_desktop.ui.history_model import HistoryTableModel
+from zerogpu_desktop.ui.controls import FOCUS_RING, confirm_box, named_button, widget_key
+from zerogpu_desktop.ui.history_model import (
+    COLUMNS,
+    MODEL,
+    PROMPT,
+    RESULT,
+    TOKENS,
+    WHEN,
+    HistoryTableModel,
+)
 
 if TYPE_CHECKING:
     from zerogpu_desktop.storage.history.store import HistoryStore
 
 #: Typing pauses this long before the search runs.
 SEARCH_DELAY_MS = 200
+#: The columns shown, in this order, when the panel is wide enough for them too.
+_OPTIONAL_COLUMNS = (TOKENS, WHEN, MODEL)
+#: The prompt keeps at least this much room before When or Model is shown beside it (for
+#: Tokens, the room its title needs).
+PROMPT_ROOM = 110
+#: Room around a cell's text (the header's sort-free padding and the cell margins).
+CELL_PADDING = 8
+#: Room a header title needs around it so that Qt never cuts it.
+TITLE_PADDING = 12
+#: The widest texts each fixed column shows, measured in the current font.
+_WIDTH_SAMPLES = {
+    WHEN: ("00:00", "28 May", "2099"),
+    TOKENS: ("99,999", "999k", "9.9M"),
+    RESULT: ("Answered", "Cancelled", "Truncated?", "Failed"),
+    MODEL: ("provider/model-name",),
+}
 
 
 class HistoryPanel(QWidget):
@@ -54,6 +79,7 @@ class HistoryPanel(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.table = QTableView(self)
         self.table.setAccessibleName("History")
+        self.table.setStyleSheet(FOCUS_RING)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -62,12 +88,8 @@ class HistoryPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 80), (1, 100), (3, 60), (4, 90)):
-            self.table.setColumnWidth(column, width)
+        self._set_up_columns()
+        self.table.installEventFilter(self)
         self.count_label = QLabel("", self)
         self.count_label.setAccessibleName("History count")
 
@@ -103,6 +125,54 @@ class HistoryPanel(QWidget):
         widget_key(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
         self._loaded = False
         self._update_buttons()
+
+    def _set_up_columns(self) -> None:
+        """The prompt takes the room; the figures fit their contents and never scroll away.
+
+        The Model and When columns are shown only when the panel is wide enough for them
+        beside the others (each row's tooltip names the model and the time), so at the
+        default width the prompt, the tokens and the result are all in view without a
+        horizontal scrollbar.
+        """
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(PROMPT, QHeaderView.ResizeMode.Stretch)
+        # Widths from the font, not from the rows: measuring loaded rows would slow paging.
+        self._widths: dict[int, int] = {}
+        cell = self.table.fontMetrics()
+        titles = header.fontMetrics()
+        for column, samples in _WIDTH_SAMPLES.items():
+            width = max(cell.horizontalAdvance(sample) for sample in samples) + CELL_PADDING
+            width = max(width, titles.horizontalAdvance(COLUMNS[column]) + TITLE_PADDING)
+            self.table.setColumnWidth(column, width)
+            self._widths[column] = width
+        self._prompt_title = titles.horizontalAdvance(COLUMNS[PROMPT]) + TITLE_PADDING
+        # Below the narrowest fixed column, so that no fixed column is widened by it.
+        header.setMinimumSectionSize(min(self._widths.values()) // 2)
+        # Prompt first after the time, Model last: what matters most stays on the left.
+        header.moveSection(header.visualIndex(MODEL), len(COLUMNS) - 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Shows Tokens, then When, then Model, each only while the prompt keeps its room.
+
+        The room is measured as if the vertical scrollbar were shown, so a growing list does
+        not make columns come and go.
+        """
+        extent = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        room = self.table.contentsRect().width() - extent
+        used = self._widths[RESULT]
+        for column in _OPTIONAL_COLUMNS:
+            prompt_room = self._prompt_title if column == TOKENS else PROMPT_ROOM
+            shown = room - used - self._widths[column] >= prompt_room
+            self.table.setColumnHidden(column, not shown)
+            if shown:
+                used += self._widths[column]
 
     # -- loading ----------------------------------------------------------------
 

@@ -103,6 +103,19 @@ class HistoryService(QObject):
             self.problem.emit(found)
         self.ready.emit()
 
+    def latest_run(self) -> RunRecord | None:
+        """The newest run, or None; one indexed row, cheap enough for the GUI thread."""
+        from zerogpu_desktop.storage.history.types import HistoryError
+
+        if self.store is None:
+            return None
+        try:
+            newest = self.store.page(limit=1)
+            return self.store.get(newest[0].id) if newest else None
+        except HistoryError as exc:
+            log.warning("the newest run could not be read: %s", exc)
+            return None
+
     async def record(self, record: RunRecord) -> int | None:
         """Writes one run on the writer's thread; its id, or None when it was not stored."""
         if self.open() is None:

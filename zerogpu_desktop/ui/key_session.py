@@ -45,6 +45,8 @@ class KeySession(QObject):
         self.in_keyring = False
         #: A sentence about the keyring when it could not be used, else None.
         self.problem: str | None = None
+        #: keyring's name of the backend, once a call has told it.
+        self.backend_name: str | None = None
 
     def __repr__(self) -> str:
         return (
@@ -75,6 +77,7 @@ class KeySession(QObject):
         self._key = result.key.strip() if result.key else None
         self.in_keyring = result.stored_in_keyring
         self.problem = result.problem
+        self.backend_name = result.backend_name or self.backend_name
         self.loaded = True
         self.changed.emit()
 
@@ -87,6 +90,7 @@ class KeySession(QObject):
         self._key = key
         self.in_keyring = result.stored_in_keyring
         self.problem = result.problem
+        self.backend_name = result.backend_name or self.backend_name
         self.changed.emit()
 
     async def forget(self) -> None:
@@ -95,7 +99,24 @@ class KeySession(QObject):
         self._key = self._environment_key
         self.in_keyring = False
         self.problem = result.problem
+        self.backend_name = result.backend_name or self.backend_name
         self.changed.emit()
+
+    def keyring_place(self) -> str:
+        """Where the key is kept, in the words a user knows ("GNOME Keyring", "macOS Keychain")."""
+        return friendly_keyring_name(self.backend_name)
+
+    def saved_text(self) -> str:
+        """What the status bar says once a save finished (the banner explains a failure)."""
+        if self.in_keyring:
+            return f"Key saved in {self.keyring_place()}."
+        return "Key kept for this session only: the keyring could not take it."
+
+    def forgotten_text(self) -> str:
+        """What the status bar says once forgetting finished."""
+        if self.problem:
+            return "The saved key could not be removed; see the message above."
+        return f"Key removed from {self.keyring_place()}."
 
     def status_text(self) -> str:
         """One sentence for the Settings dialog about where the key is kept."""
@@ -106,3 +127,25 @@ class KeySession(QObject):
         if self.has_key:
             return f"Kept for this session only. {self.problem or ''}".strip()
         return self.problem or "No key saved yet. It will go to your system keyring."
+
+
+#: keyring's backend names, as a user of each system calls the place.
+_FRIENDLY_NAMES = {
+    "secretservice": "GNOME Keyring (Secret Service)",
+    "kwallet": "KWallet",
+    "macos": "macOS Keychain",
+    "keychain": "macOS Keychain",
+    "windows": "Windows Credential Locker",
+    "wincred": "Windows Credential Locker",
+}
+
+
+def friendly_keyring_name(backend_name: str | None) -> str:
+    """ "SecretService Keyring" becomes "GNOME Keyring (Secret Service)"; unknown names stay."""
+    if not backend_name:
+        return "your system keyring"
+    squashed = backend_name.lower().replace(" ", "")
+    for marker, friendly in _FRIENDLY_NAMES.items():
+        if marker in squashed:
+            return friendly
+    return backend_name

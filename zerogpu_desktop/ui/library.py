@@ -51,6 +51,10 @@ class Library(QObject):
         run_opened(RunRecord): a run from the history is back in the editors; the window
             shows its answer and figures.
         send_requested(): "Run again" wants the editors sent.
+        variables_known(frozenset): the variables that have a value now (typed this
+            session or kept in the loaded preset); the editors mark the others.
+        last_run_found(RunRecord): the newest run, once the history is open at start-up;
+            the window shows its answer unless something newer is on screen.
 
     Attributes:
         loaded_preset: the preset last loaded or saved, to tell unsaved changes.
@@ -62,6 +66,8 @@ class Library(QObject):
     preset_shown = Signal(object, bool)
     run_opened = Signal(object)
     send_requested = Signal()
+    variables_known = Signal(object)
+    last_run_found = Signal(object)
 
     def __init__(
         self,
@@ -81,6 +87,7 @@ class Library(QObject):
         self.loaded_preset: Preset | None = None
         self._variable_values: dict[str, str] = {}
         self._dialogs = OpenDialogs()
+        self._told_last_run = False
 
         self.presets = PresetsPanel(preset_store, self.snapshot, dialog_parent)
         self.history = HistoryPanel(None, dialog_parent)
@@ -168,6 +175,7 @@ class Library(QObject):
             system_prompt=spec.system_prompt,
             user_prompt=spec.user_prompt,
             input_token_limit=spec.input_limit,
+            response_format=spec.response_format or "text",
             variables=_values_for(
                 spec, dict(base.variables) if base is not None else dict(self._variable_values)
             ),
@@ -177,9 +185,17 @@ class Library(QObject):
     def load_preset(self, preset: Preset) -> None:
         if preset.input_token_limit is not None:
             self._settings.set_input_limit(preset.model, preset.input_token_limit)
-        self._editors.load(PromptSpec(preset.model, preset.system_prompt, preset.user_prompt))
+        self._editors.load(
+            PromptSpec(
+                preset.model,
+                preset.system_prompt,
+                preset.user_prompt,
+                response_format=preset.response_format,
+            )
+        )
         self.loaded_preset = preset
         self.update_title()
+        self._tell_known_variables()
         self.message.emit(
             f"Loaded preset “{preset.name}”. Ctrl+Z in an editor brings back what was there."
         )
@@ -218,6 +234,19 @@ class Library(QObject):
             current = replace(current, input_token_limit=None)
         return not preset.same_content(current)
 
+    def swap_loaded_preset(self, preset: Preset | None) -> Preset | None:
+        """Makes `preset` the loaded one (None: none) and returns the one it replaces.
+
+        New prompt drops the association and its undo puts it back; a preset deleted in
+        between is not brought back.
+        """
+        previous = self.loaded_preset
+        if preset is not None and self.preset_store.get(preset.name) is None:
+            preset = None
+        self.loaded_preset = preset
+        self.update_title()
+        return previous
+
     def update_title(self) -> None:
         preset = self.loaded_preset
         self.preset_shown.emit(
@@ -243,11 +272,17 @@ class Library(QObject):
         def submitted(values: dict[str, str]) -> None:
             self._variable_values.update(values)
             self._remember(values)
+            self._tell_known_variables()
             send(spec.with_variables(values))
 
         dialog.submitted.connect(submitted)
         dialog.finished.connect(dialog.deleteLater)
         self._dialogs.open(dialog)
+
+    def _tell_known_variables(self) -> None:
+        preset = self.loaded_preset
+        known = set(self._variable_values) | (set(preset.variables) if preset else set())
+        self.variables_known.emit(frozenset(known))
 
     def _remember(self, values: dict[str, str]) -> None:
         preset = self.loaded_preset
@@ -265,6 +300,11 @@ class Library(QObject):
         self.usage.set_store(store)
         if not self.history_dock.visibleRegion().isEmpty():
             self.history.ensure_loaded()
+        if not self._told_last_run:
+            self._told_last_run = True
+            latest = self._history_service.latest_run()
+            if latest is not None:
+                self.last_run_found.emit(latest)
 
     def _on_history_visible(self, visible: bool) -> None:
         if visible:
@@ -293,6 +333,7 @@ class Library(QObject):
         self.run_opened.emit(record)
         self.loaded_preset = None
         self.update_title()
+        self._tell_known_variables()
 
     def rerun(self, record: RunRecord) -> None:
         self.open_run(record)

@@ -11,9 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -27,26 +25,37 @@ from PySide6.QtWidgets import (
 from zerogpu_desktop.api.tokens import estimate_tokens
 from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.storage import Settings
+from zerogpu_desktop.ui.adaptive_row import AdaptiveRow, ElidedLabel
+from zerogpu_desktop.ui.demo_mode import DemoMode
+from zerogpu_desktop.ui.docks import create_library_docks
 from zerogpu_desktop.ui.editors import EditorSet
 from zerogpu_desktop.ui.error_banner import ErrorBanner, escape_markup
 from zerogpu_desktop.ui.model_picker import ModelPicker
+from zerogpu_desktop.ui.new_prompt import NewPrompt
 from zerogpu_desktop.ui.output_view import OutputView
 from zerogpu_desktop.ui.prompt_editor import PromptEditor
+from zerogpu_desktop.ui.request_copy import RequestCopier
 from zerogpu_desktop.ui.run_display import RunDisplay
 from zerogpu_desktop.ui.session import WindowSession
 from zerogpu_desktop.ui.settings_flow import SettingsFlow
 from zerogpu_desktop.ui.status_bar import RunStatusBar
+from zerogpu_desktop.ui.window_actions import (
+    WindowActions,
+    apply_window_theme,
+    create_window_actions,
+)
 from zerogpu_desktop.ui.window_state import DraftKeeper, restore_layout, save_layout
 from zerogpu_desktop.ui.window_title import window_title
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QDialog
 
     from zerogpu_desktop.ui.library import Library
     from zerogpu_desktop.workbench.spec import PromptSpec
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, WindowActions):
     """Widgets and their wiring; every decision is the session's parts'."""
 
     def __init__(
@@ -85,7 +94,7 @@ class MainWindow(QMainWindow):
         self.send_button.setAccessibleName("Send")
         self.send_button.setDefault(False)
         self.send_button.setMinimumWidth(110)
-        self.send_hint = QLabel("Ctrl+Enter to send · Esc to cancel", self)
+        self.send_hint = ElidedLabel("Ctrl+Enter to send · Esc to cancel", self)
         self.send_hint.setEnabled(False)
         self.output = OutputView(self)
         self.status = RunStatusBar(self)
@@ -103,8 +112,7 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.prompt_splitter, 1)
         send_row = QHBoxLayout()
-        send_row.addWidget(self.send_hint)
-        send_row.addStretch(1)
+        send_row.addWidget(self.send_hint, 1)
         send_row.addWidget(self.send_button)
         left_layout.addLayout(send_row)
 
@@ -120,18 +128,20 @@ class MainWindow(QMainWindow):
         self.preset_label.setAccessibleName("Loaded preset")
         # A long preset name must not widen the window past the screen: it is clipped.
         self.preset_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.preset_label.setMinimumWidth(80)
-        top_row = QHBoxLayout()
-        top_row.addWidget(self.model_picker, 1)
-        top_row.addSpacing(12)
-        top_row.addWidget(self.preset_label, 1)
-        top_row.addSpacing(12)
-        top_row.addWidget(self.settings_button)
+        self.preset_label.setMinimumWidth(0)
+        beside_model = QWidget(self)
+        beside_layout = QHBoxLayout(beside_model)
+        beside_layout.setContentsMargins(0, 0, 0, 0)
+        beside_layout.setSpacing(12)
+        beside_layout.addWidget(self.preset_label, 1)
+        beside_layout.addWidget(self.settings_button)
+        # In a narrow window the preset and Settings go to a line under the model row.
+        self.top_row = AdaptiveRow(self.model_picker, beside_model, self)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(12, 10, 12, 6)
         layout.setSpacing(8)
-        layout.addLayout(top_row)
+        layout.addWidget(self.top_row)
         layout.addWidget(self.banner)
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
@@ -139,7 +149,7 @@ class MainWindow(QMainWindow):
         self.editors = EditorSet(self.model_picker, self.system_editor, self.user_editor, self)
         self._drafts = DraftKeeper(session.services.draft_store, self.editors, self.status)
         self._create_actions()
-        self._create_docks()
+        self.presets_dock, self.history_dock, self.usage_dock = create_library_docks(self)
         self.run_display = RunDisplay(
             self.send_button,
             self.send_action,
@@ -147,15 +157,28 @@ class MainWindow(QMainWindow):
             self.status,
             self.output,
             self.banner,
+            self.model_picker.model,
         )
         self.settings_flow = SettingsFlow(
-            session.settings, session.keys, session.tasks, self.banner, self.status, self
+            session.settings,
+            session.keys,
+            session.tasks,
+            self.banner,
+            self.status,
+            self,
+            overrides=session.services.overrides,
         )
+        self.demo_mode = DemoMode(
+            session.runs, self.settings_flow, self.status, self.banner, self.model_picker, self
+        )
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.demo_mode.action)
         if not defer_library:
             self.attach_library()
         self._connect()
         self._apply_settings(session.settings.current)
         draft_problem = self._drafts.restore(session.settings.current.last_model)
+        self.demo_mode.start()
         self.update_estimate()
         layout_problem = restore_layout(
             self, session.services.ui_state, self.presets_dock, self._splitters()
@@ -177,75 +200,21 @@ class MainWindow(QMainWindow):
     # -- construction --------------------------------------------------------
 
     def _create_actions(self) -> None:
-        def action(text: str, shortcuts: list[QKeySequence], slot: object) -> QAction:
-            act = QAction(text, self)
-            act.setShortcuts(shortcuts)
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        self.send_action = action(
-            "&Send",
-            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
-            self.send,
+        """The menus and their keys live in `window_actions`; this window keeps the actions."""
+        self.new_prompt = NewPrompt(self.editors, lambda: self.library, self)
+        self.new_prompt.message.connect(self.status.set_state)
+        self.request_copier = RequestCopier(
+            self.editors,
+            self.attach_library,
+            lambda: self.session.runs.connection().base_url,
+            self,
         )
-        self.cancel_action = action("&Cancel", [QKeySequence("Esc")], self.cancel)
-        self.quit_action = action("&Quit", [QKeySequence("Ctrl+Q")], self.close)
-        self.settings_action = action("Se&ttings…", [QKeySequence("Ctrl+,")], self.open_settings)
-        self.save_output_action = action(
-            "&Save output…", [QKeySequence("Ctrl+S")], self.output.ask_save
+        self.request_copier.copied.connect(self.status.set_state)
+        self.request_copier.refused.connect(
+            lambda words: self.banner.show_explanation(words, offer_settings=False)
         )
-        self.copy_output_action = action(
-            "Copy &all output", [QKeySequence("Ctrl+Shift+C")], self.output.copy_all
-        )
-        self.markdown_action = action(
-            "Render &Markdown",
-            [QKeySequence("Ctrl+M")],
-            lambda: self.output.markdown_toggle.toggle(),
-        )
-        self.focus_model_action = action(
-            "Go to &model", [QKeySequence("Ctrl+L")], self.model_picker.combo.setFocus
-        )
-
-        menu_bar = self.menuBar()
-        file_menu = self.file_menu = menu_bar.addMenu("&File")
-        file_menu.addAction(self.save_output_action)
-        file_menu.addAction(self.copy_output_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        run_menu = menu_bar.addMenu("&Run")
-        run_menu.addAction(self.send_action)
-        run_menu.addAction(self.cancel_action)
-        view_menu = self.view_menu = menu_bar.addMenu("&View")
-        view_menu.addAction(self.markdown_action)
-        view_menu.addAction(self.focus_model_action)
-
-    def _create_docks(self) -> None:
-        """The library's docks, empty until `attach_library` fills them."""
-        self.presets_dock = self._dock("Presets", "presetsDock")
-        self.history_dock = self._dock("History", "historyDock")
-        self.usage_dock = self._dock("Usage", "usageDock")
-        self.tabifyDockWidget(self.presets_dock, self.history_dock)
-        self.tabifyDockWidget(self.history_dock, self.usage_dock)
-        self.presets_dock.raise_()
-
-    def _dock(self, title: str, name: str) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setAccessibleName(title)
-        dock.setWidget(QWidget(dock))
-        dock.setAllowedAreas(
-            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetMovable
-        )
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        return dock
+        self.help_dialogs: dict[str, QDialog] = {}
+        create_window_actions(self, self.session.services.data_dir)
 
     def attach_library(self) -> Library:
         """Fills the docks with the Presets, History and Usage panels (once)."""
@@ -272,7 +241,10 @@ class MainWindow(QMainWindow):
             library.problem.connect(lambda text: self.banner.warn("Library problem", text))
             library.preset_shown.connect(self._show_preset)
             library.run_opened.connect(self.run_display.show_record)
+            library.last_run_found.connect(self.run_display.show_last_answer)
             library.send_requested.connect(self.send)
+            for editor in (self.system_editor, self.user_editor):
+                library.variables_known.connect(editor.set_known_variables)
             self.editors.settled.connect(library.update_title)
             session.runs.run_recorded.connect(library.on_run_recorded)
             self.library = library
@@ -286,6 +258,8 @@ class MainWindow(QMainWindow):
         runs.succeeded.connect(display.on_succeeded)
         runs.failed.connect(display.on_failed)
         runs.cancelled.connect(display.on_cancelled)
+        runs.succeeded.connect(self.status.announce_outcome)
+        runs.failed.connect(self.status.announce_outcome)
         runs.retrying.connect(display.on_retrying)
         session.settings.changed.connect(self._apply_settings)
         session.history.problem.connect(
@@ -296,7 +270,9 @@ class MainWindow(QMainWindow):
         self.banner.settings_requested.connect(self.open_settings)
         self.editors.settled.connect(self.update_estimate)
         self.model_picker.limit_changed.connect(self._on_limit_changed)
+        self.model_picker.forget_requested.connect(self._forget_model)
         self.output.markdown_toggled.connect(self._on_markdown_toggled)
+        self.output.enable_with_answer(self.save_output_action, self.copy_output_action)
         self.output.saved.connect(lambda path: self.status.set_state(f"Saved to {path}"))
         self.output.save_failed.connect(
             lambda text: self.banner.show_explanation(
@@ -335,6 +311,10 @@ class MainWindow(QMainWindow):
         estimated = calibration.estimate(text, model) if text else estimate_tokens(text)
         self.status.set_estimate(estimated, self.model_picker.input_limit())
 
+    def _forget_model(self, model: str) -> None:
+        problem = self.session.settings.forget_model(model)
+        self.status.set_state(problem or f"Forgot the model “{model}”.")
+
     def _on_limit_changed(self, model: str, limit: int) -> None:
         self.session.settings.set_input_limit(model, limit or None)
         self.update_estimate()
@@ -345,6 +325,7 @@ class MainWindow(QMainWindow):
             self.session.settings.update(replace(settings, markdown_output=enabled))
 
     def _apply_settings(self, settings: Settings) -> None:
+        apply_window_theme(self, settings.theme)
         self.model_picker.set_settings(settings)
         self.system_editor.set_monospace(settings.monospace_editors)
         self.user_editor.set_monospace(settings.monospace_editors)

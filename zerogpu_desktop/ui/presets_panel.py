@@ -13,6 +13,7 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.presets.names import name_key, unique_name
 from zerogpu_desktop.storage.presets.store import Preset, PresetError, PresetStore
-from zerogpu_desktop.ui.controls import confirm_box, named_button, widget_key
+from zerogpu_desktop.ui.controls import FOCUS_RING, confirm_box, named_button, widget_key
 
 #: Builds a preset named `name` from what is in the editors now.
 Snapshot = Callable[[str], Preset]
@@ -65,6 +66,7 @@ class PresetsPanel(QWidget):
         self.list = QListWidget(self)
         self.list.setAccessibleName("Presets")
         self.list.setUniformItemSizes(True)
+        self.list.setStyleSheet(FOCUS_RING)
         self.empty_label = QLabel(
             "No presets yet. Write a prompt, then press “Save as…” to keep it.", self
         )
@@ -80,13 +82,18 @@ class PresetsPanel(QWidget):
         self.undo_label.setWordWrap(True)
         self.undo_button = named_button("Undo", "Undo delete", self)
 
-        row1 = QHBoxLayout()
-        row1.addWidget(self.load_button)
-        row1.addWidget(self.save_button)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.rename_button)
-        row2.addWidget(self.duplicate_button)
-        row2.addWidget(self.delete_button)
+        # Two buttons a line, so the panel can be as narrow as two buttons (about 180 px).
+        buttons = QGridLayout()
+        for number, button in enumerate(
+            (
+                self.load_button,
+                self.save_button,
+                self.rename_button,
+                self.duplicate_button,
+                self.delete_button,
+            )
+        ):
+            buttons.addWidget(button, number // 2, number % 2)
         undo_row = QHBoxLayout()
         undo_row.addWidget(self.undo_label, 1)
         undo_row.addWidget(self.undo_button)
@@ -95,13 +102,13 @@ class PresetsPanel(QWidget):
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty_label)
-        layout.addLayout(row1)
-        layout.addLayout(row2)
+        layout.addLayout(buttons)
         layout.addLayout(undo_row)
         self._show_undo(False)
 
         self.filter_edit.textChanged.connect(lambda _text: self.refresh())
-        self.filter_edit.returnPressed.connect(self._focus_first)
+        self.filter_edit.returnPressed.connect(self._load_match)
+        widget_key("Down", self.filter_edit, self._focus_first)
         self.list.itemActivated.connect(lambda _item: self.load_selected())
         # One click loads, as in a launcher; selection alone would need a second step.
         self.list.itemClicked.connect(lambda _item: self.load_selected())
@@ -146,9 +153,19 @@ class PresetsPanel(QWidget):
         return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
 
     def _focus_first(self) -> None:
+        """Down in the filter goes on into the list, as in a launcher's search box."""
         if self.list.count():
-            self.list.setCurrentRow(0)
+            if self.list.currentRow() < 0:
+                self.list.setCurrentRow(0)
             self.list.setFocus()
+
+    def _load_match(self) -> None:
+        """Enter in the filter loads the selected match, or the first one."""
+        if not self.list.count():
+            return
+        if self.list.currentRow() < 0:
+            self.list.setCurrentRow(0)
+        self.load_selected()
 
     def _update_buttons(self) -> None:
         has = self.selected_name() is not None

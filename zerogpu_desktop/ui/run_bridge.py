@@ -131,6 +131,17 @@ class RunBridge(QObject):
         self._tasks.spawn(self._await_recorded(self._current))
         return True
 
+    @property
+    def demo(self) -> bool:
+        """Whether this session's runs go to the built-in offline demo."""
+        return self._overrides.demo
+
+    def set_demo(self, active: bool) -> None:
+        """Points the next runs at the offline demo, or back; never saved anywhere."""
+        from dataclasses import replace
+
+        self._overrides = replace(self._overrides, demo=active)
+
     def connection(self) -> Connection:
         """Where the next run goes: the settings, the environment and the key, merged once."""
         from zerogpu_desktop.workbench.connection import resolve_connection
@@ -178,7 +189,7 @@ class RunBridge(QObject):
 
     def _key_not_loaded(self, spec: PromptSpec) -> RunOutcome | None:
         """A Send before the keyring was read waits for it, unless something else is missing."""
-        if self._keys.loaded or self._keys.has_key:
+        if self._keys.loaded or self._keys.has_key or self._overrides.demo:
             return None
         from zerogpu_desktop.explain import Explanation
         from zerogpu_desktop.workbench.outcome import RunOutcome

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -20,8 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zerogpu_desktop.overrides import ENV_API_KEY, ENV_PROJECT_ID, RunOverrides
+from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage import Settings
 from zerogpu_desktop.storage.settings import MAX_RESPONSE_MB_LIMIT, MAX_RETRIES_LIMIT
+from zerogpu_desktop.ui.palette import tone
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,18 @@ class SettingsDialog(QDialog):
         *,
         key_status: str,
         has_key: bool,
+        overrides: RunOverrides | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`overrides` are the values this run uses instead of the saved ones: each is shown
+        read-only with where it comes from, above the saved value it stands in for."""
         super().__init__(parent)
+        overrides = overrides or RunOverrides()
         self.setWindowTitle("Settings — ZeroGPU Desktop")
         self.setAccessibleName("Settings")
         self._settings = settings
         self._forget = False
+        self._notes: dict[str, QLabel] = {}
 
         self.key_edit = QLineEdit(self)
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -71,7 +80,11 @@ class SettingsDialog(QDialog):
         )
         self.forget_button = QPushButton("Forget key", self)
         self.forget_button.setAccessibleName("Forget API key")
-        self.forget_button.setEnabled(has_key)
+        self.forget_button.setEnabled(has_key and overrides.api_key is None)
+        if overrides.api_key is not None:
+            self.forget_button.setToolTip(
+                f"The key comes from {ENV_API_KEY} for this run: there is no saved key to forget."
+            )
         self.forget_button.clicked.connect(self._mark_forget)
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
@@ -118,6 +131,14 @@ class SettingsDialog(QDialog):
         self.error_label.setAccessibleName("Settings problem")
         self.error_label.hide()
 
+        #: The read-only "in force" fields, by what they override (only those in force).
+        self.in_force: dict[str, QLineEdit] = {}
+        base_url_source = overrides.base_url_source or "a setting for this run"
+        in_force_rows = [
+            ("base_url", "Base URL", overrides.base_url, base_url_source, settings.base_url),
+            ("project_id", "Project ID", overrides.project_id, ENV_PROJECT_ID, settings.project_id),
+        ]
+
         key_label = QLabel("&API key:", self)
         key_label.setBuddy(self.key_edit)
         key_cell = QVBoxLayout()
@@ -126,8 +147,19 @@ class SettingsDialog(QDialog):
         key_cell.addWidget(self.key_status)
         form = QFormLayout()
         form.addRow(key_label, key_cell)
-        form.addRow("&Project ID:", self.project_edit)
-        form.addRow("&Base URL:", self.base_url_edit)
+        saved_editors = {"base_url": self.base_url_edit, "project_id": self.project_edit}
+        for name, title, value, source, saved in in_force_rows:
+            editor = saved_editors[name]
+            if value is None:
+                form.addRow(f"&{title}:", editor)
+                continue
+            form.addRow(f"{title} in use:", self._in_force_cell(name, title, value, source))
+            editor.setToolTip(f"Saved in Settings; used when {source} is not set.")
+            form.addRow(f"&Saved {title[0].lower()}{title[1:]}:", editor)
+            shown_saved = safe_for_display(saved) if saved else "none"
+            self._notes[name].setText(
+                f"From {source} for this run; the saved value ({shown_saved}) is used otherwise."
+            )
         form.addRow("&Connect timeout:", self.connect_timeout)
         form.addRow("Time&out per attempt:", self.read_timeout)
         form.addRow("Re&tries:", self.retries)
@@ -142,11 +174,47 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        # The dialog grows to fit what it shows (a warning, a note): nothing is clipped.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.setMinimumWidth(560)
+        # The layout's constraint sets the dialog's minimum size, so the width goes on the
+        # fields: the key row's placeholder and a full URL show without being cut.
+        for line_edit in (
+            self.key_edit,
+            self.project_edit,
+            self.base_url_edit,
+            *self.in_force.values(),
+        ):
+            line_edit.setMinimumWidth(300)
         self.key_edit.setFocus()
+
+    def _in_force_cell(self, name: str, title: str, value: str, source: str) -> QWidget:
+        """A read-only field with the value this run uses, and a note saying where from."""
+        cell = QWidget(self)
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        shown = QLineEdit(value, cell)
+        shown.setReadOnly(True)
+        shown.setAccessibleName(f"{title} in use")
+        shown.setAccessibleDescription(f"From {source} for this run")
+        note = QLabel(cell)
+        note.setWordWrap(True)
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setAccessibleName(f"Where the {title[0].lower()}{title[1:]} comes from")
+        note.setStyleSheet(f"color: {tone('muted')};")
+        column.addWidget(shown)
+        column.addWidget(note)
+        self.in_force[name] = shown
+        self._notes[name] = note
+        return cell
+
+    def note_for(self, name: str) -> str:
+        """The sentence under an overridden field ("From ZEROGPU_BASE_URL for this run…")."""
+        note = self._notes.get(name)
+        return note.text() if note is not None else ""
 
     def _mark_forget(self) -> None:
         self._forget = True
@@ -167,6 +235,7 @@ class SettingsDialog(QDialog):
             words = explain(exc) if isinstance(exc, InsecureTransportError) else None
             self.error_label.setText(f"{words.sentence} {words.fix}" if words else exc.message)
             self.error_label.show()
+            self.adjustSize()
             self.base_url_edit.setFocus()
             return
         settings = replace(

@@ -10,12 +10,16 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from zerogpu_desktop.explain import Explanation
+from zerogpu_desktop.overrides import RunOverrides
 from zerogpu_desktop.ui.error_banner import ErrorBanner
 from zerogpu_desktop.ui.key_session import KeySession
 from zerogpu_desktop.ui.settings_dialog import SettingsDialog, SettingsSubmission
 from zerogpu_desktop.ui.settings_holder import SettingsHolder
 from zerogpu_desktop.ui.status_bar import RunStatusBar
 from zerogpu_desktop.ui.tasks import TaskKeeper
+
+#: The first-run banner's second button.
+TRY_DEMO = "Try the offline demo"
 
 
 class SettingsFlow(QObject):
@@ -29,8 +33,13 @@ class SettingsFlow(QObject):
         banner: ErrorBanner,
         status: RunStatusBar,
         dialog_parent: QWidget,
+        *,
+        overrides: RunOverrides | None = None,
     ) -> None:
         super().__init__(dialog_parent)
+        self._overrides = overrides or RunOverrides()
+        #: While the offline demo is on, a missing key is nothing to warn about.
+        self.in_demo = self._overrides.demo
         self._settings = settings
         self._keys = keys
         self._tasks = tasks
@@ -46,6 +55,7 @@ class SettingsFlow(QObject):
             self._settings.current,
             key_status=self._keys.status_text(),
             has_key=self._keys.has_key,
+            overrides=self._overrides,
             parent=self._dialog_parent,
         )
         dialog.submitted.connect(self._on_submitted)
@@ -60,20 +70,33 @@ class SettingsFlow(QObject):
                 Explanation("Settings not saved", problem, ""), offer_settings=False
             )
         if submission.new_key:
-            self._status.set_state("Saving the key to the system keyring…")
-            self._tasks.spawn(self._keys.save(submission.new_key))
+            self._status.set_state(f"Saving the key to {self._keys.keyring_place()}…")
+            self._tasks.spawn(self._save_key(submission.new_key))
         elif submission.forget_key:
-            self._tasks.spawn(self._keys.forget())
+            self._status.set_state(f"Removing the key from {self._keys.keyring_place()}…")
+            self._tasks.spawn(self._forget_key())
+
+    async def _save_key(self, key: str) -> None:
+        """The "Saving…" message is replaced by the result as soon as the keyring answers."""
+        await self._keys.save(key)
+        self._status.set_state(self._keys.saved_text())
+
+    async def _forget_key(self) -> None:
+        await self._keys.forget()
+        self._status.set_state(self._keys.forgotten_text())
 
     def show_key_state(self) -> None:
         """Warns about a missing key or one kept for this session only; clears it once fixed."""
         keys = self._keys
         if keys.problem and keys.has_key:
             self._banner.warn("Key kept for this session only", keys.problem)
-        elif not keys.has_key and keys.loaded:
+        elif not keys.has_key and keys.loaded and not self.in_demo:
             sentence = keys.problem or "Add your ZeroGPU API key to start."
             self._banner.show_explanation(
-                Explanation("No API key yet", sentence, ""), offer_settings=True, severity="warn"
+                Explanation("No API key yet", sentence, "Or look around first, with no account."),
+                offer_settings=True,
+                severity="warn",
+                action=TRY_DEMO,
             )
         elif self._banner.isVisible() and self._banner.settings_button.isVisible():
             self._banner.hide()

@@ -75,6 +75,17 @@ class SettingsHolder(QObject):
                 self._memory.replace(settings, save=problem is not None)
         return problem
 
+    def forget_model(self, model: str) -> str | None:
+        """Drops a remembered model (and the input limit kept with it); saved at once."""
+        from dataclasses import replace
+
+        current = self.current
+        kept = tuple(entry for entry in current.models if entry.id != model)
+        if len(kept) == len(current.models):
+            return None
+        last = "" if current.last_model == model else current.last_model
+        return self.update(replace(current, models=kept, last_model=last))
+
     def set_input_limit(self, model: str, limit: int | None) -> None:
         """Remembers a model's input-token limit (None: unknown) for truncation checks."""
         self.models.set_input_limit(model, limit)

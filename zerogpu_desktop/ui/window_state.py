@@ -42,7 +42,7 @@ class DraftKeeper(QObject):
 
     def current(self) -> Draft:
         spec = self._editors.spec()
-        return Draft(spec.model, spec.system_prompt, spec.user_prompt)
+        return Draft(spec.model, spec.system_prompt, spec.user_prompt, spec.response_format)
 
     def restore(self, last_model: str) -> str | None:
         """The last draft back in the editors, with nothing to undo yet.
@@ -54,6 +54,7 @@ class DraftKeeper(QObject):
         draft = loaded.value
         editors = self._editors
         editors.model_picker.set_model(draft.model or last_model)
+        editors.model_picker.set_response_format(draft.response_format)
         editors.system_editor.set_text(draft.system_prompt)
         editors.user_editor.set_text(draft.user_prompt)
         for editor in (editors.system_editor.editor, editors.user_editor.editor):
@@ -93,7 +94,9 @@ def restore_layout(
     problem = state.read().problem
     geometry = state.get("window_geometry")
     if geometry is None or not window.restoreGeometry(QByteArray(geometry)):
-        window.resize(*DEFAULT_SIZE)
+        screen = window.screen().availableGeometry()
+        # A first start on a small screen (800×600) must not open larger than the screen.
+        window.resize(min(DEFAULT_SIZE[0], screen.width()), min(DEFAULT_SIZE[1], screen.height()))
     dock_state = state.get("window_state")
     if dock_state is None or not window.restoreState(QByteArray(dock_state)):
         # Dock sizes only apply once the window is laid out.

@@ -57,3 +57,10 @@ class RunOutcome:
             and self.explanation is not None
             and not self.cancelled
         )
+
+    @classmethod
+    def refusal(
+        cls, spec: PromptSpec, sent: RenderedPrompt | None, words: Explanation
+    ) -> RunOutcome:
+        """A run refused before anything was sent (no model, a missing variable, no key)."""
+        return cls(spec, sent, None, None, words, None, 0.0, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.explain import NOTHING_TO_SEND, Explanation
 from zerogpu_desktop.overrides import ENV_API_KEY, ENV_PROJECT_ID
+from zerogpu_desktop.response_format import RESPONSE_FORMAT_FIX, response_format_problem
 from zerogpu_desktop.storage.history.types import RunSource
 from zerogpu_desktop.templating import MissingVariablesError
 from zerogpu_desktop.workbench.connection import Connection
@@ -33,6 +34,16 @@ def _no_model(source: RunSource) -> Explanation:
             "No model", "give --model (or a --preset that has one).", "", ExitCode.USAGE
         )
     return Explanation("No model", "Choose or type a model ID first.", "", ExitCode.USAGE)
+
+
+def _bad_format(problem: str, source: RunSource) -> Explanation:
+    what = "The --format value" if source == "cli" else "The response format"
+    return Explanation(
+        "Response format not usable",
+        f"{what} {problem}; nothing was sent.",
+        RESPONSE_FORMAT_FIX,
+        ExitCode.USAGE,
+    )
 
 
 def _missing_variables(exc: MissingVariablesError, source: RunSource) -> Explanation:
@@ -83,10 +94,12 @@ def _no_project(source: RunSource) -> Explanation:
 
 
 def render_or_refuse(spec: PromptSpec, source: RunSource) -> RenderedPrompt | Explanation:
-    """The prompts as they will be sent, or why they cannot be: no model, a variable without
-    a value, or an empty user prompt once rendered."""
+    """The prompts as they will be sent, or why they cannot be: no model, a response format
+    the rule refuses, a variable without a value, or an empty user prompt once rendered."""
     if not spec.model:
         return _no_model(source)
+    if (problem := response_format_problem(spec.response_format)) is not None:
+        return _bad_format(problem, source)
     try:
         sent = spec.rendered()
     except MissingVariablesError as exc:

@@ -16,7 +16,7 @@ __all__ = ["CANCELLED", "record_for"]
 CANCELLED = Explanation("Cancelled", "You cancelled the request.", "", ExitCode.INTERRUPTED)
 
 
-def record_for(outcome: RunOutcome, source: RunSource) -> RunRecord:
+def record_for(outcome: RunOutcome, source: RunSource, *, demo: bool = False) -> RunRecord:
     """The row the history keeps for `outcome`: the prompts as sent, the answer or the error.
 
     A run refused before rendering keeps its prompts as written, since nothing else exists.
@@ -35,6 +35,7 @@ def record_for(outcome: RunOutcome, source: RunSource) -> RunRecord:
         duration_seconds=outcome.seconds,
         source=source,
         preset_name=outcome.spec.preset_name,
+        demo=demo,
     )
     response = outcome.response
     if response is not None and not outcome.cancelled:

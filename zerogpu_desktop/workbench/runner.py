@@ -205,11 +205,11 @@ class Runner:
         try:
             prepared = render_or_refuse(spec, self.source)
             if isinstance(prepared, Explanation):
-                return self._finish(run_id, _refused(spec, None, prepared))
+                return self._finish(run_id, RunOutcome.refusal(spec, None, prepared))
             sent = prepared
             missing = missing_configuration(connection, self.source)
             if missing is not None:
-                return self._finish(run_id, _refused(spec, sent, missing))
+                return self._finish(run_id, RunOutcome.refusal(spec, sent, missing))
             async with self._slot():
                 started = time.monotonic()
                 self._running += 1
@@ -240,7 +240,7 @@ class Runner:
             words = explain(exc, log_file=self.log_file)
             outcome = RunOutcome(spec, sent, None, exc, words, None, seconds, None)
         self._finish(run_id, outcome)
-        return await self._record(outcome)
+        return await self._record(outcome, demo=connection.demo)
 
     async def _send(
         self, sent: RenderedPrompt, connection: Connection, started: float
@@ -250,7 +250,10 @@ class Runner:
         try:
             client = self._pool.acquire(connection)
             try:
-                response = await client.create_response(spec.model, sent.messages())
+                fmt = spec.response_format
+                response = await client.create_response(
+                    spec.model, sent.messages(), response_format=fmt
+                )
             finally:
                 await self._pool.release(client)
         except ZeroGPUError as exc:
@@ -263,11 +266,18 @@ class Runner:
             seconds = time.monotonic() - started
             return RunOutcome(spec, sent, None, exc, explain(exc), rejected, seconds, None)
         seconds = time.monotonic() - started
-        return self._succeeded(sent, response, limit, seconds)
+        return self._succeeded(sent, response, limit, seconds, learn=not connection.demo)
 
     def _succeeded(
-        self, sent: RenderedPrompt, response: Response, limit: int | None, seconds: float
+        self,
+        sent: RenderedPrompt,
+        response: Response,
+        limit: int | None,
+        seconds: float,
+        *,
+        learn: bool,
     ) -> RunOutcome:
+        """Judges truncation; only a real run (`learn`) teaches calibration and models."""
         model, text = sent.model, sent.text_sent()
         counted = response.usage.input_tokens if response.usage else None
         assessment = assess_truncation(
@@ -278,9 +288,10 @@ class Runner:
             calibration=self.calibration.calibration,
             usage_problem=response.usage_problem,
         )
-        if counted is not None and assessment.status is TruncationStatus.NOT_TRUNCATED:
+        if learn and counted is not None and assessment.status is TruncationStatus.NOT_TRUNCATED:
             self.calibration.learn(model, text, counted)
-        self.models.remember(model)
+        if learn:
+            self.models.remember(model)
         return RunOutcome(sent.spec, sent, response, None, None, assessment, seconds, None)
 
     def _finish(self, run_id: int, outcome: RunOutcome) -> RunOutcome:
@@ -288,11 +299,11 @@ class Runner:
         self._announce(run_id, RunState.DONE, detail, outcome)
         return outcome
 
-    async def _record(self, outcome: RunOutcome) -> RunOutcome:
+    async def _record(self, outcome: RunOutcome, *, demo: bool) -> RunOutcome:
         if self.history is None:
             return outcome
         try:
-            history_id = await self.history.record(record_for(outcome, self.source))
+            history_id = await self.history.record(record_for(outcome, self.source, demo=demo))
         except asyncio.CancelledError:
             # Cancelled while being recorded: the run itself is over, and its outcome stands.
             return outcome
@@ -386,7 +397,3 @@ class Runner:
         self._states.pop(run_id, None)
         self._started.discard(run_id)
         self._cancel_first.discard(run_id)
-
-
-def _refused(spec: PromptSpec, sent: RenderedPrompt | None, words: Explanation) -> RunOutcome:
-    return RunOutcome(spec, sent, None, None, words, None, 0.0, None)

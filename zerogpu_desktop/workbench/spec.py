@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from zerogpu_desktop.response_format import DEFAULT_RESPONSE_FORMAT
 from zerogpu_desktop.templating import find_variables, missing_variables, render
 
 if TYPE_CHECKING:
@@ -19,8 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PromptSpec", "RenderedPrompt", "ResponseFormat"]
 
-#: The contract documents one response format; the field exists so a spec says what it asks.
-ResponseFormat = Literal["text"]
+#: The `text.format.type` a run asks for. Free text, so a spec can hold what was typed and the
+#: refusals before a run can say what is wrong with it (`response_format.py` has the rule).
+ResponseFormat = str
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +36,8 @@ class PromptSpec:
         variables: Values for the variables (read-only); names the prompts do not use are
             kept, since a dataset row or a preset may carry more than one prompt needs.
         input_limit: The model's input token limit, or None when unknown.
-        response_format: The `text.format.type` asked for.
+        response_format: The `text.format.type` asked for (surrounding spaces are removed);
+            "text" unless the user chose another.
         preset_name: The preset this spec came from, or None.
         preset_version: That preset's version, or None.
     """
@@ -44,12 +47,13 @@ class PromptSpec:
     user_prompt: str = ""
     variables: Mapping[str, str] = field(default_factory=dict, hash=False)
     input_limit: int | None = None
-    response_format: ResponseFormat = "text"
+    response_format: ResponseFormat = DEFAULT_RESPONSE_FORMAT
     preset_name: str | None = None
     preset_version: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "model", self.model.strip())
+        object.__setattr__(self, "response_format", self.response_format.strip())
         object.__setattr__(self, "variables", MappingProxyType(dict(self.variables)))
         if self.input_limit is not None and self.input_limit < 1:
             object.__setattr__(self, "input_limit", None)
@@ -103,6 +107,10 @@ class RenderedPrompt:
     @property
     def preset_name(self) -> str | None:
         return self.spec.preset_name
+
+    @property
+    def response_format(self) -> str:
+        return self.spec.response_format
 
     def messages(self) -> list[Message]:
         """The input items of the request (no system item when the system prompt is empty)."""

@@ -234,6 +234,7 @@ def test_written_file_is_pretty_utf8_with_only_documented_fields(tmp_path: Path)
         "system_prompt",
         "user_prompt",
         "input_token_limit",
+        "response_format",
         "variables",
         "created",
         "updated",

@@ -80,6 +80,7 @@ def test_export_format_is_the_documented_one() -> None:
                 "variables": {"k": "v"},
                 "created": 1.0,
                 "updated": 2.0,
+                "response_format": "text",
             }
         ],
     }

@@ -83,7 +83,16 @@ END;
 """
 """Separate because ``HistoryStore.clear`` drops and recreates it around a bulk delete."""
 
-MIGRATIONS: tuple[str, ...] = (_CREATE_RUNS + INSERT_TRIGGER + DELETE_TRIGGER,)
+_ADD_DEMO = """
+ALTER TABLE runs ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+DROP INDEX runs_created;
+CREATE INDEX runs_created
+    ON runs (created, model, input_tokens, output_tokens, total_tokens, demo);
+"""
+"""Runs against the built-in offline demo are kept, marked, and left out of Usage; ``demo``
+joins the usage index so that query still never reads the rows."""
+
+MIGRATIONS: tuple[str, ...] = (_CREATE_RUNS + INSERT_TRIGGER + DELETE_TRIGGER, _ADD_DEMO)
 """SQL scripts; index n upgrades schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 #: How long to retry switching a new file to WAL while another connection holds it, and

@@ -61,7 +61,7 @@ MAX_PAGE_SIZE = 1000
 _SUMMARY_COLUMNS = (
     "runs.id, runs.created, runs.model, runs.preview, runs.truncation_status, "
     "runs.input_tokens, runs.output_tokens, runs.total_tokens, runs.error_title, "
-    "runs.source, runs.preset_name"
+    "runs.source, runs.preset_name, runs.demo"
 )
 _RECORD_COLUMNS = (
     "id",
@@ -80,14 +80,15 @@ _RECORD_COLUMNS = (
     "error_message",
     "source",
     "preset_name",
+    "demo",
 )
 _INSERT = (
     "INSERT INTO runs (created, model, source, preset_name, preview, input_tokens, "
     "output_tokens, total_tokens, truncation_status, truncation_note, duration_seconds, "
-    "error_title, error_message, system_prompt, user_prompt, answer) VALUES (:created, "
+    "error_title, error_message, demo, system_prompt, user_prompt, answer) VALUES (:created, "
     ":model, :source, :preset_name, :preview, :input_tokens, :output_tokens, :total_tokens, "
     ":truncation_status, :truncation_note, :duration_seconds, :error_title, :error_message, "
-    ":system_prompt, :user_prompt, :answer)"
+    ":demo, :system_prompt, :user_prompt, :answer)"
 )
 
 
@@ -215,6 +216,7 @@ class HistoryStore:
             return None
         values = dict(zip(_RECORD_COLUMNS, row, strict=True))
         values["truncation_status"] = status_from_db(values["truncation_status"])
+        values["demo"] = bool(values["demo"])
         return RunRecord(**values)
 
     def page(
@@ -280,7 +282,8 @@ class HistoryStore:
             today: The last day to cover; defaults to the local date. For tests.
 
         Returns:
-            One row per day and model that had runs; days without runs are absent.
+            One row per day and model that had runs; days without runs are absent, and
+            runs against the offline demo are not counted (they cost nothing).
         """
         if days < 1:
             raise ValueError("days must be at least 1")
@@ -292,7 +295,7 @@ class HistoryStore:
             "SELECT date(created, 'unixepoch', 'localtime') AS day, model, count(*), "
             "total(input_tokens), total(output_tokens), "
             "total(coalesce(total_tokens, input_tokens + output_tokens)) "
-            "FROM runs WHERE created >= ? AND created < ? GROUP BY day, model "
+            "FROM runs WHERE created >= ? AND created < ? AND demo = 0 GROUP BY day, model "
             "ORDER BY day, model"
         )
         with self._errors("Usage could not be read from the history"):
@@ -361,7 +364,7 @@ def open_history_store(
 
 
 def _summary(row: tuple[Any, ...]) -> RunSummary:
-    (run_id, created, model, preview, status, inp, out, total, error, source, preset) = row
+    (run_id, created, model, preview, status, inp, out, total, error, source, preset, demo) = row
     return RunSummary(
         id=run_id,
         created=created,
@@ -374,4 +377,5 @@ def _summary(row: tuple[Any, ...]) -> RunSummary:
         error_title=error,
         source=source,
         preset_name=preset,
+        demo=bool(demo),
     )

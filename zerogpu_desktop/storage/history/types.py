@@ -49,6 +49,7 @@ class RunRecord:
         error_message: The error's sentence, else None.
         source: "window" or "cli".
         preset_name: The preset the run was started from, or None.
+        demo: Whether it ran against the built-in offline demo (kept out of Usage).
         id: The database id; None until recorded.
     """
 
@@ -67,6 +68,7 @@ class RunRecord:
     error_message: str | None = None
     source: RunSource = "window"
     preset_name: str | None = None
+    demo: bool = False
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -103,6 +105,7 @@ class RunSummary:
         error_title: The error's title if the run failed, else None.
         source: "window" or "cli".
         preset_name: The preset used, or None.
+        demo: Whether it ran against the built-in offline demo.
     """
 
     id: int
@@ -116,6 +119,7 @@ class RunSummary:
     error_title: str | None
     source: RunSource
     preset_name: str | None
+    demo: bool = False
 
     @property
     def failed(self) -> bool:

@@ -55,6 +55,7 @@ def row_params(run: RunRecord, *, now: float | None = None) -> dict[str, Any]:
         "duration_seconds": _duration(run.duration_seconds),
         "error_title": _optional_text(run.error_title),
         "error_message": _optional_text(run.error_message),
+        "demo": 1 if run.demo is True else 0,
         "system_prompt": _required_text(run.system_prompt),
         "user_prompt": user_prompt,
         "answer": _required_text(run.answer),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zerogpu_desktop.response_format import DEFAULT_RESPONSE_FORMAT, is_valid_response_format
 from zerogpu_desktop.safe_text import replace_surrogates, safe_for_display
 from zerogpu_desktop.storage.coerce import token_limit_or_none
 from zerogpu_desktop.storage.local_files import (
@@ -45,6 +46,7 @@ PRESET_FIELDS = (
     "variables",
     "created",
     "updated",
+    "response_format",
 )
 """Every field a preset entry is written with; nothing else is ever exported."""
 _TEXT_FIELDS = ("model", "system_prompt", "user_prompt")
@@ -78,6 +80,7 @@ def preset_to_json(preset: Preset) -> dict[str, Any]:
         "variables": dict(preset.variables),
         "created": preset.created,
         "updated": preset.updated,
+        "response_format": preset.response_format,
     }
 
 
@@ -260,10 +263,18 @@ def preset_from_json(item: object, *, strict_name: bool = False) -> Preset:
         system_prompt=texts["system_prompt"],
         user_prompt=texts["user_prompt"],
         input_token_limit=token_limit_or_none(item.get("input_token_limit")),
+        response_format=_format_or_default(item.get("response_format")),
         variables=_string_pairs(item.get("variables")),
         created=_time_or_zero(item.get("created")),
         updated=_time_or_zero(item.get("updated")),
     )
+
+
+def _format_or_default(value: object) -> str:
+    """A file from before the field (or with an unusable value) asks for "text", as then."""
+    if isinstance(value, str) and is_valid_response_format(value):
+        return value
+    return DEFAULT_RESPONSE_FORMAT
 
 
 def _string_pairs(value: object) -> dict[str, str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from zerogpu_desktop.response_format import DEFAULT_RESPONSE_FORMAT, is_valid_response_format
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.presets.names import PresetError, clean_preset_name
 
@@ -83,6 +84,7 @@ class Preset:
         system_prompt: The system prompt, possibly with ``{{variables}}``.
         user_prompt: The user prompt, possibly with ``{{variables}}``.
         input_token_limit: The model's input limit as the user set it, or None.
+        response_format: The `text.format.type` its runs ask for ("text" by default).
         variables: The values last used for the prompts' variables, so the form can offer
             them again. Stored read-only (a ``MappingProxyType`` over a private copy).
         created: When the preset was first saved (Unix time); 0.0 until the store saves it.
@@ -97,6 +99,7 @@ class Preset:
     variables: Mapping[str, str] = field(default_factory=dict, hash=False)
     created: float = 0.0
     updated: float = 0.0
+    response_format: str = DEFAULT_RESPONSE_FORMAT
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", clean_preset_name(self.name))
@@ -108,6 +111,8 @@ class Preset:
             raise TypeError("Preset.input_token_limit must be an int or None")
         if limit is not None and limit <= 0:
             raise ValueError("Preset.input_token_limit must be positive")
+        if not is_valid_response_format(self.response_format):
+            raise ValueError(f"Preset.response_format is not usable: {self.response_format!r}")
         values = dict(self.variables)
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in values.items()):
             raise TypeError("Preset.variables must map str to str")
@@ -131,4 +136,5 @@ class Preset:
             and self.system_prompt == other.system_prompt
             and self.user_prompt == other.user_prompt
             and self.input_token_limit == other.input_token_limit
+            and self.response_format == other.response_format
         )
