@@ -60,6 +60,8 @@ class MarkdownColours:
     border: QColor
     header_background: QColor
     link: QColor
+    #: Quiet text (a code block's language) that reads on light and dark alike.
+    muted: QColor
 
     @classmethod
     def from_palette(cls, palette: QPalette) -> MarkdownColours:
@@ -70,6 +72,7 @@ class MarkdownColours:
             border=_mix(base, text, 0.22),
             header_background=_mix(base, text, 0.04),
             link=palette.color(QPalette.ColorRole.Link),
+            muted=_mix(base, text, 0.55),
         )
 
 
@@ -208,7 +211,7 @@ def _box_code(
     plain = QTextCharFormat()
     if isinstance(language, str) and language:
         muted = QTextCharFormat()
-        muted.setForeground(QBrush(colours.border.darker(160)))
+        muted.setForeground(QBrush(colours.muted))
         header.insertText(f"{language[:40]} · ", muted)
     link = QTextCharFormat()
     link.setAnchor(True)
