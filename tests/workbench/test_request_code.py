@@ -44,7 +44,9 @@ def _client_request(server: FakeServer, spec: PromptSpec) -> RecordedRequest:
     async def send() -> None:
         client = ZeroGPUClient(TEST_KEY, TEST_PROJECT, base_url=server.base_url, max_retries=0)
         try:
-            await client.create_response(spec.model, spec.rendered().messages())
+            await client.create_response(
+                spec.model, spec.rendered().messages(), response_format=spec.response_format
+            )
         finally:
             await client.aclose()
 
@@ -173,3 +175,18 @@ def test_the_base_url_is_written_without_a_trailing_slash() -> None:
     code = request_code("curl", PromptSpec("m", "", "hi"), "https://api.example.test/ ")
     assert isinstance(code, str)
     assert "https://api.example.test/v1/responses" in code
+
+
+def test_the_command_line_carries_a_format_other_than_text(
+    fake_server: FakeServer, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    spec = replace(SPEC, response_format="json_object")
+    expected = _client_request(fake_server, spec)
+    code = command_line(spec.rendered(), fake_server.base_url)
+    assert "--format=json_object" in code
+    runnable = str(VENV_BIN / "zerogpu-desktop") + code.removeprefix("zerogpu-desktop")
+    before = len(fake_server.requests)
+    _run(["bash", "-c", runnable], fake_server, tmp_path)
+    _assert_same_request(fake_server.requests[before], expected)
