@@ -74,7 +74,7 @@ def test_a_16_mib_answer_that_is_one_long_string_scans_in_well_under_100_ms() ->
     body = ('{"output": [{"type": "message", "content": "' + text + '"}]}').encode()
     best = math.inf
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: a busy machine's other processes don't count
         check_json_limits(body)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     assert best < 0.1, f"{best * 1000:.0f} ms"

@@ -44,9 +44,13 @@ def test_non_ascii_text_keeps_its_positions() -> None:
 
 def test_a_64_kib_message_is_scrubbed_quickly() -> None:
     text = ("x" * 999 + "\n") * 64
-    started = time.perf_counter()
-    assert redact(text, (KEY,)) == text
-    assert time.perf_counter() - started < 0.2
+    best = 1.0
+    for _ in range(3):
+        # CPU time, not wall time: another process on a busy machine must not fail this.
+        started = time.process_time()
+        assert redact(text, (KEY,)) == text
+        best = min(best, time.process_time() - started)
+    assert best < 0.2
 
 
 def test_a_second_secret_inside_the_first_cannot_cut_it_into_readable_pieces() -> None:
