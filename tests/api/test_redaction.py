@@ -50,7 +50,9 @@ def test_a_64_kib_message_is_scrubbed_quickly() -> None:
         started = time.process_time()
         assert redact(text, (KEY,)) == text
         best = min(best, time.process_time() - started)
-    assert best < 0.2
+    # About 0.02 s; the bound catches work that grows with the square of the text (seconds),
+    # not a machine that is busy with something else.
+    assert best < 1.0
 
 
 def test_a_second_secret_inside_the_first_cannot_cut_it_into_readable_pieces() -> None:
