@@ -7,7 +7,12 @@ from PySide6.QtGui import QFontInfo, QGuiApplication, QTextCursor, QTextTable
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
-from zerogpu_desktop.ui.markdown_style import COPY_SCHEME
+from zerogpu_desktop.ui.markdown_style import (
+    COPY_SCHEME,
+    CodeBlocks,
+    MarkdownColours,
+    style_markdown,
+)
 
 ANSWER = (
     "# Two snippets\n\nFirst:\n\n```python\nprint('one')\n```\n\nThen:\n\n"
@@ -66,3 +71,30 @@ def test_a_link_to_a_local_file_does_not_navigate(make_window: WindowFactory) ->
     window.output.browser.anchorClicked.emit(QUrl("file:///etc/passwd"))
     assert window.output.text() == "[secret](file:///etc/passwd)"
     assert "secret" in window.output.browser.toPlainText()
+
+
+def test_styling_a_long_answer_changes_the_document_in_one_batch(
+    make_window: WindowFactory,
+) -> None:
+    """One change to lay out, not one per code block, table and paragraph (seconds at 40 KB)."""
+    section = "## Part\n\nWords.\n\n- a\n- b\n\n```python\nx = 1\n```\n\n| A |\n|---|\n| 1 |\n\n"
+    window = make_window()
+    browser = window.output.browser
+    browser.setMarkdown(section * 50)
+    changes: list[tuple[int, int, int]] = []
+    browser.document().contentsChange.connect(lambda *change: changes.append(change))
+    blocks = CodeBlocks()
+    style_markdown(browser.document(), 0, MarkdownColours.from_palette(browser.palette()), blocks)
+    assert len(blocks) == 50
+    assert len(changes) == 1
+
+
+def test_the_copy_link_heads_its_own_box(make_window: WindowFactory) -> None:
+    window = make_window()
+    window.output.set_text(ANSWER)
+    document = window.output.browser.document()
+    link = document.find("Copy")
+    code = document.find("print('one')")
+    assert link.currentFrame() == code.currentFrame()
+    assert link.block().next() == code.block()
+    assert link.block().text() == "python · Copy"

@@ -1,7 +1,8 @@
 """Window geometry, splitter sizes and similar opaque blobs (``ui_state.json``).
 
 Kept apart from ``settings.json`` because these values change on every resize, are not
-something a person edits, and losing them costs nothing but a window position. Values are
+something a person edits, and losing them costs nothing but a window position (or the folder
+the Save dialog opens in). Values are
 bytes (Qt's ``saveGeometry()`` output) stored as base64 so the file stays plain JSON; this
 module never imports Qt.
 """

@@ -273,6 +273,7 @@ class MainWindow(QMainWindow, WindowActions):
         self.model_picker.forget_requested.connect(self._forget_model)
         self.output.markdown_toggled.connect(self._on_markdown_toggled)
         self.output.enable_with_answer(self.save_output_action, self.copy_output_action)
+        self.output.remember_folders_in(session.services.ui_state)
         self.output.saved.connect(lambda path: self.status.set_state(f"Saved to {path}"))
         self.output.save_failed.connect(
             lambda text: self.banner.show_explanation(

@@ -99,7 +99,23 @@ class CodeBlocks:
 def style_markdown(
     document: QTextDocument, start: int, colours: MarkdownColours, code_blocks: CodeBlocks
 ) -> None:
-    """Styles the blocks of `document` from position `start` to its end."""
+    """Styles the blocks of `document` from position `start` to its end.
+
+    All the changes are one edit block: otherwise the view lays the document out again after
+    each of them, and a 40 KB answer with a hundred code blocks takes seconds instead of
+    tens of milliseconds.
+    """
+    batch = QTextCursor(document)
+    batch.beginEditBlock()
+    try:
+        _style_range(document, start, colours, code_blocks)
+    finally:
+        batch.endEditBlock()
+
+
+def _style_range(
+    document: QTextDocument, start: int, colours: MarkdownColours, code_blocks: CodeBlocks
+) -> None:
     block = document.findBlock(start)
     code_runs: list[tuple[int, int]] = []
     tables: list[QTextTable] = []
@@ -203,7 +219,8 @@ def _box_code(
     header = QTextCursor(document)
     header.setPosition(frame.firstPosition())
     header.insertBlock()
-    header.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+    # Back into the empty block just made (a plain position: moving by blocks lays out).
+    header.setPosition(frame.firstPosition())
     header_format = QTextBlockFormat()
     header_format.setAlignment(Qt.AlignmentFlag.AlignRight)
     header_format.setBottomMargin(2)

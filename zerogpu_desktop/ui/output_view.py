@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -42,7 +43,10 @@ from zerogpu_desktop.ui.markdown_style import (
     MarkdownColours,
     style_markdown,
 )
-from zerogpu_desktop.ui.save_folder import remember_save_folder, save_folder
+from zerogpu_desktop.ui.save_folder import SaveFolders
+
+if TYPE_CHECKING:
+    from zerogpu_desktop.storage.ui_state import UiStateStore
 
 #: Links in an answer that may open in the desktop's browser or mail program.
 _OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -87,6 +91,7 @@ class OutputView(QWidget):
         self._dispose_timer.setInterval(0)
         self._dispose_timer.timeout.connect(self._dispose_next_piece)
         self._dialog: QFileDialog | None = None
+        self._save_folders = SaveFolders()
         self._notice_text = ""
         self._pretty: str | None = None
 
@@ -169,6 +174,9 @@ class OutputView(QWidget):
         return self._text
 
     def current_view(self) -> QTextBrowser | QPlainTextEdit:
+        # A big JSON answer is shown in the plain view even in Markdown mode.
+        if self.stack.currentWidget() is self.plain:
+            return self.plain
         return self.browser if self.markdown_toggle.isChecked() else self.plain
 
     def is_rendering(self) -> bool:
@@ -234,8 +242,9 @@ class OutputView(QWidget):
         if markdown and self._pretty is None:
             self._pending = iter_markdown_pieces(self._text, MARKDOWN_PIECE_CHARS)
         else:
-            if markdown:  # big JSON: plain text in the browser, no Markdown to parse
+            if markdown:  # big JSON: plain text, as there is no Markdown to parse
                 self.stack.setCurrentWidget(self.plain)
+                self._caption.setBuddy(self.plain)
             text, step = shown, PLAIN_PIECE_CHARS
             self._pending = (text[i : i + step] for i in range(0, len(text), step))
         self._render_timer.start()
@@ -341,6 +350,10 @@ class OutputView(QWidget):
             action.setEnabled(bool(self._text))
             self.has_answer_changed.connect(action.setEnabled)
 
+    def remember_folders_in(self, state: UiStateStore) -> None:
+        """Keeps the folder of the last Save in `state`, so it is still there after a restart."""
+        self._save_folders = SaveFolders(state)
+
     def copy_all(self) -> None:
         clipboard = QGuiApplication.clipboard()
         clipboard.setText(self._text)
@@ -349,7 +362,7 @@ class OutputView(QWidget):
         """Opens a non-modal-loop save dialog (open(), not exec(): qasync-safe)."""
         if not self._text:
             return
-        dialog = QFileDialog(self, "Save the answer", str(save_folder()))
+        dialog = QFileDialog(self, "Save the answer", str(self._save_folders.folder()))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters(["Markdown (*.md)", "Plain text (*.txt)"])
         dialog.setDefaultSuffix("md")
@@ -370,7 +383,7 @@ class OutputView(QWidget):
         """
         try:
             atomic_write_text(Path(path), self._text, private=False)
-            remember_save_folder(Path(path).parent)
+            self._save_folders.remember(Path(path).parent)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             self.save_failed.emit(f"Could not save to {path}: {reason}.")
