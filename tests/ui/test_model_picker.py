@@ -137,3 +137,43 @@ def test_the_format_is_kept_in_presets_and_drafts(
         ),
         timeout=3000,
     )
+
+
+def test_enter_and_focus_out_keep_what_was_typed(
+    qtbot: QtBot, make_window: WindowFactory, server: FakeServer
+) -> None:
+    """Neither a longer remembered ID nor one that differs only in case replaces the text."""
+    window = make_window(settings=Settings(models=(ModelEntry(TYPO), ModelEntry("MY-MODEL"))))
+    type_model(qtbot, window, WANTED)
+    type_user_prompt(qtbot, window, "hello")  # Alt+U: the model box loses the focus
+    assert window.model_picker.model() == WANTED
+    qtbot.keyClick(window.user_editor.editor, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    combo = window.model_picker.combo
+    qtbot.keyClick(combo, Qt.Key.Key_End)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    close_popup()
+    assert window.model_picker.model() == WANTED
+    press_send(qtbot, window)
+    wait_finished(qtbot, window)
+    assert [request.json["model"] for request in server.requests] == [WANTED]
+
+
+def test_the_list_offers_the_models_used_most_recent_first(
+    qtbot: QtBot, make_window: WindowFactory, server: FakeServer
+) -> None:
+    window = make_window(settings=Settings(max_retries=0))
+    for model in ("first-model", "second-model"):
+        type_model(qtbot, window, model)
+        type_user_prompt(qtbot, window, "hi")
+        press_send(qtbot, window)
+        wait_finished(qtbot, window)
+    combo = window.model_picker.combo
+    qtbot.waitUntil(lambda: combo.count() == 2, timeout=3000)
+    combo.showPopup()
+    view = combo.view()
+    assert view is not None
+    qtbot.waitUntil(view.isVisible, timeout=2000)
+    shown = [view.model().index(row, 0).data() for row in range(view.model().rowCount())]
+    combo.hidePopup()
+    assert shown == ["second-model", "first-model"]
+    assert window.model_picker.model() == "second-model"  # opening the list changed nothing

@@ -62,7 +62,10 @@ class ModelPicker(QWidget):
         )
         completer = QCompleter(self.combo.model(), self.combo)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # Case-sensitive on purpose: on Enter and on focus loss QComboBox selects the entry
+        # that matches the text by the completer's rule, so an ignore-case completer would
+        # turn a typed "my-model" into a remembered "MY-MODEL".
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.combo.setCompleter(completer)
         line_edit = self.combo.lineEdit()
@@ -117,6 +120,7 @@ class ModelPicker(QWidget):
         format_completer = self.format_box.completer()
         if format_completer is not None:  # inline completion would pick a type for the user
             format_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            format_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
         format_label = QLabel("F&ormat:", self)
         format_label.setBuddy(self.format_box)
 
