@@ -9,6 +9,7 @@ import textwrap
 WORKBENCH_MODULES = (
     "client_pool",
     "connection",
+    "handle",
     "learning",
     "outcome",
     "preflight",
@@ -18,6 +19,20 @@ WORKBENCH_MODULES = (
     "request_code",
     "runner",
     "spec",
+    "evaluate.check_syntax",
+    "evaluate.checks",
+    "evaluate.dataset",
+    "evaluate.engine",
+    "evaluate.export",
+    "evaluate.export_html",
+    "evaluate.judging",
+    "evaluate.levenshtein",
+    "evaluate.pattern_limits",
+    "evaluate.plan",
+    "evaluate.regression",
+    "evaluate.store",
+    "evaluate.summary",
+    "evaluate.types",
 )
 
 BLOCKED = textwrap.dedent(
@@ -55,5 +70,9 @@ def test_every_workbench_module_is_checked() -> None:
     import zerogpu_desktop.workbench as package
 
     folder = Path(package.__file__).parent
-    found = {path.stem for path in folder.glob("*.py") if path.stem != "__init__"}
+    found = {
+        ".".join(path.relative_to(folder).with_suffix("").parts)
+        for path in folder.rglob("*.py")
+        if path.stem != "__init__"
+    }
     assert found == set(WORKBENCH_MODULES)

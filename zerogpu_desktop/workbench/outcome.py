@@ -32,6 +32,8 @@ class RunOutcome:
         seconds: From the start of the run to its end (0.0 when refused or never started).
         history_id: The history row's id once recorded, else None.
         cancelled: The run was cancelled before it ended.
+        attempt_seconds: With an answer, the time of the attempt that gave it (no retries,
+            no back-off waits); else None.
     """
 
     spec: PromptSpec
@@ -43,6 +45,7 @@ class RunOutcome:
     seconds: float
     history_id: int | None
     cancelled: bool = False
+    attempt_seconds: float | None = None
 
     @property
     def succeeded(self) -> bool:

@@ -17,7 +17,7 @@ import contextvars
 import itertools
 import logging
 import time
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,6 +32,7 @@ from zerogpu_desktop.explain import Explanation, explain
 from zerogpu_desktop.storage.history.types import RunRecord, RunSource
 from zerogpu_desktop.workbench.client_pool import ClientPool
 from zerogpu_desktop.workbench.connection import Connection
+from zerogpu_desktop.workbench.handle import RunHandle
 from zerogpu_desktop.workbench.learning import CalibrationBook, ModelMemory
 from zerogpu_desktop.workbench.outcome import RunOutcome
 from zerogpu_desktop.workbench.preflight import missing_configuration, render_or_refuse
@@ -57,36 +58,14 @@ class HistorySink(Protocol):
         ...
 
 
-class RunHandle:
-    """A submitted run: cancel it, or await it for its outcome (which is never an exception)."""
-
-    def __init__(
-        self, run_id: int, task: asyncio.Task[RunOutcome], cancel: Callable[[int], bool]
-    ) -> None:
-        self.run_id = run_id
-        self._task = task
-        self._cancel = cancel
-
-    def cancel(self) -> bool:
-        """Cancels the run (queued or in flight); False when it had already ended."""
-        return self._cancel(self.run_id)
-
-    def done(self) -> bool:
-        return self._task.done()
-
-    def __await__(self) -> Generator[Any, None, RunOutcome]:
-        return self._task.__await__()
-
-    def __repr__(self) -> str:
-        return f"RunHandle(run_id={self.run_id}, done={self.done()})"
-
-
 class Runner:
     """Runs prompt specs and reports each as a `RunOutcome`.
 
     Args:
-        source: Where the runs come from, as the history keeps it ("window" or "cli"); it
-            also picks the words of a refusal.
+        source: Where the runs come from ("window" or "cli"): it picks the words of a
+            refusal, and is what the history keeps unless `history_source` says otherwise.
+        history_source: What the history keeps as the runs' source when it is not `source`
+            (the cells of an evaluation are "evaluate" runs, worded for their window or CLI).
         calibration: The token calibration to assess truncation with and teach.
         models: The remembered models and their input limits.
         history: Where finished runs are recorded; None records nothing.
@@ -105,6 +84,7 @@ class Runner:
         calibration: CalibrationBook,
         models: ModelMemory,
         history: HistorySink | None = None,
+        history_source: RunSource | None = None,
         concurrency: int = 4,
         transport: httpx.AsyncBaseTransport | None = None,
         on_progress: Callable[[RunProgress], None] | None = None,
@@ -112,6 +92,7 @@ class Runner:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.source: RunSource = source
+        self.history_source: RunSource = history_source or source
         self.calibration = calibration
         self.models = models
         self.history = history
@@ -125,6 +106,11 @@ class Runner:
         self._ids = itertools.count(1)
         self._tasks: dict[int, asyncio.Task[RunOutcome]] = {}
         self._states: dict[int, RunState] = {}
+        #: When each run's latest attempt began (after any wait at the gate): the latency of
+        #: an answer is its own attempt's, not the retries and back-off before it.
+        self._attempt_started: dict[int, float] = {}
+        #: Each run's outcome as soon as it ends, before it is recorded (`RunHandle.answered`).
+        self._answered: dict[int, asyncio.Future[RunOutcome]] = {}
         #: Runs whose task has begun; one cancelled before that is told by `_cancel_first`
         #: (a task cancelled before its first step would end without an outcome).
         self._started: set[int] = set()
@@ -147,11 +133,12 @@ class Runner:
     def submit(self, spec: PromptSpec, connection: Connection) -> RunHandle:
         """Queues a run; it starts when one of the `concurrency` slots is free."""
         run_id = next(self._ids)
+        answered = self._answered[run_id] = asyncio.get_running_loop().create_future()
         task = asyncio.ensure_future(self._execute(run_id, spec, connection))
         self._tasks[run_id] = task
         task.add_done_callback(lambda _task: self._forget(run_id))
         self._announce(run_id, RunState.QUEUED)
-        return RunHandle(run_id, task, self._cancel)
+        return RunHandle(run_id, task, self._cancel, answered)
 
     async def run(self, spec: PromptSpec, connection: Connection) -> RunOutcome:
         """Runs one spec to its end; raises CancelledError only if the caller is cancelled.
@@ -265,8 +252,10 @@ class Runner:
             )
             seconds = time.monotonic() - started
             return RunOutcome(spec, sent, None, exc, explain(exc), rejected, seconds, None)
-        seconds = time.monotonic() - started
-        return self._succeeded(sent, response, limit, seconds, learn=not connection.demo)
+        ended = time.monotonic()
+        outcome = self._succeeded(sent, response, limit, ended - started, learn=not connection.demo)
+        attempt_started = self._attempt_started.get(_current_run.get(0), started)
+        return replace(outcome, attempt_seconds=ended - attempt_started)
 
     def _succeeded(
         self,
@@ -297,13 +286,17 @@ class Runner:
     def _finish(self, run_id: int, outcome: RunOutcome) -> RunOutcome:
         detail = outcome.explanation.as_line() if outcome.explanation else ""
         self._announce(run_id, RunState.DONE, detail, outcome)
+        answered = self._answered.pop(run_id, None)
+        if answered is not None and not answered.done():
+            answered.set_result(outcome)
         return outcome
 
     async def _record(self, outcome: RunOutcome, *, demo: bool) -> RunOutcome:
         if self.history is None:
             return outcome
         try:
-            history_id = await self.history.record(record_for(outcome, self.source, demo=demo))
+            record = record_for(outcome, self.history_source, demo=demo)
+            history_id = await self.history.record(record)
         except asyncio.CancelledError:
             # Cancelled while being recorded: the run itself is over, and its outcome stands.
             return outcome
@@ -345,8 +338,10 @@ class Runner:
                 f"Waiting {remaining:.1f} s: the server asked to slow down.",
             )
         await self.gate.wait()
-        if run_id is not None and self._states.get(run_id) is not RunState.RUNNING:
-            self._announce(run_id, RunState.RUNNING)
+        if run_id is not None:
+            self._attempt_started[run_id] = time.monotonic()
+            if self._states.get(run_id) is not RunState.RUNNING:
+                self._announce(run_id, RunState.RUNNING)
 
     def _on_retry(self, notice: RetryNotice) -> None:
         if notice.status_code in RATE_LIMIT_STATUSES and notice.retry_after is not None:
@@ -395,5 +390,9 @@ class Runner:
     def _forget(self, run_id: int) -> None:
         self._tasks.pop(run_id, None)
         self._states.pop(run_id, None)
+        self._attempt_started.pop(run_id, None)
+        answered = self._answered.pop(run_id, None)
+        if answered is not None and not answered.done():  # ended without an outcome (a bug)
+            answered.cancel()
         self._started.discard(run_id)
         self._cancel_first.discard(run_id)

@@ -92,7 +92,110 @@ CREATE INDEX runs_created
 """Runs against the built-in offline demo are kept, marked, and left out of Usage; ``demo``
 joins the usage index so that query still never reads the rows."""
 
-MIGRATIONS: tuple[str, ...] = (_CREATE_RUNS + INSERT_TRIGGER + DELETE_TRIGGER, _ADD_DEMO)
+_RUN_COLUMNS = (
+    "id, created, model, source, preset_name, preview, input_tokens, output_tokens, "
+    "total_tokens, truncation_status, truncation_note, duration_seconds, error_title, "
+    "error_message, system_prompt, user_prompt, answer, demo"
+)
+
+_SOURCES_AND_EVALUATIONS = f"""
+CREATE TABLE runs_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created REAL NOT NULL,
+    model TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('window', 'cli', 'evaluate', 'compare')),
+    preset_name TEXT,
+    preview TEXT NOT NULL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    total_tokens INTEGER,
+    truncation_status TEXT,
+    truncation_note TEXT,
+    duration_seconds REAL,
+    error_title TEXT,
+    error_message TEXT,
+    system_prompt TEXT NOT NULL,
+    user_prompt TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    demo INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO runs_new ({_RUN_COLUMNS}) SELECT {_RUN_COLUMNS} FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_new RENAME TO runs;
+CREATE INDEX runs_created
+    ON runs (created, model, input_tokens, output_tokens, total_tokens, demo);
+CREATE INDEX runs_source ON runs (source, id);
+CREATE TRIGGER runs_au AFTER UPDATE OF system_prompt, user_prompt, answer ON runs BEGIN
+    INSERT INTO runs_fts (runs_fts, rowid, system_prompt, user_prompt, answer)
+    VALUES ('delete', old.id, old.system_prompt, old.user_prompt, old.answer);
+    INSERT INTO runs_fts (rowid, system_prompt, user_prompt, answer)
+    VALUES (new.id, new.system_prompt, new.user_prompt, new.answer);
+END;
+{INSERT_TRIGGER}
+{DELETE_TRIGGER}
+CREATE TABLE evaluations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created REAL NOT NULL,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    state TEXT NOT NULL,
+    system_prompt TEXT NOT NULL,
+    user_prompt TEXT NOT NULL,
+    response_format TEXT NOT NULL,
+    prompt_fingerprint TEXT NOT NULL,
+    prompt_version INTEGER,
+    dataset_name TEXT NOT NULL,
+    dataset_fingerprint TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    models TEXT NOT NULL,
+    repeat INTEGER NOT NULL,
+    variables TEXT NOT NULL DEFAULT '{{}}',
+    demo INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX evaluations_dataset ON evaluations (dataset_fingerprint, id);
+CREATE TABLE evaluation_cases (
+    evaluation_id INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+    case_index INTEGER NOT NULL,
+    case_key TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    variables TEXT NOT NULL,
+    checks TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    suffix TEXT NOT NULL,
+    allow_truncation INTEGER NOT NULL,
+    PRIMARY KEY (evaluation_id, case_index)
+) WITHOUT ROWID;
+CREATE TABLE evaluation_results (
+    evaluation_id INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+    case_index INTEGER NOT NULL,
+    model_index INTEGER NOT NULL,
+    repeat_index INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    total_tokens INTEGER,
+    latency_seconds REAL,
+    truncation_status TEXT,
+    truncation_note TEXT,
+    run_id INTEGER,
+    checks TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    PRIMARY KEY (evaluation_id, case_index, model_index, repeat_index)
+);
+"""
+"""Runs gain the sources "evaluate" and "compare" (SQLite cannot change a CHECK in place, so
+the table is rebuilt with the same ids; the external-content FTS index refers to rows by id
+and stays valid), and evaluations get their tables: the evaluation (what ran), its cases (the
+dataset rows, so an evaluation can be resumed and compared without the file), and one result
+per cell with its answer last, for the same reason as in ``runs``."""
+
+MIGRATIONS: tuple[str, ...] = (
+    _CREATE_RUNS + INSERT_TRIGGER + DELETE_TRIGGER,
+    _ADD_DEMO,
+    _SOURCES_AND_EVALUATIONS,
+)
 """SQL scripts; index n upgrades schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 #: How long to retry switching a new file to WAL while another connection holds it, and

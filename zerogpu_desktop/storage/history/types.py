@@ -14,8 +14,9 @@ from typing import Literal, NamedTuple, get_args
 from zerogpu_desktop.api.models import Usage
 from zerogpu_desktop.api.tokens import TruncationStatus
 
-RunSource = Literal["window", "cli"]
-"""Where a run was started: the main window or ``zerogpu-desktop send``."""
+RunSource = Literal["window", "cli", "evaluate", "compare"]
+"""Where a run was started: the main window, ``zerogpu-desktop send``, or as one cell of an
+evaluation or a comparison (from either)."""
 RUN_SOURCES: tuple[str, ...] = get_args(RunSource)
 PREVIEW_LENGTH = 120
 """Characters of the user prompt's first line shown in the history list."""
@@ -47,7 +48,7 @@ class RunRecord:
         duration_seconds: Wall time from send to last byte, or None.
         error_title: The short title of the error if the run failed, else None.
         error_message: The error's sentence, else None.
-        source: "window" or "cli".
+        source: "window", "cli", "evaluate" or "compare".
         preset_name: The preset the run was started from, or None.
         demo: Whether it ran against the built-in offline demo (kept out of Usage).
         id: The database id; None until recorded.
@@ -103,7 +104,7 @@ class RunSummary:
         output_tokens: Counted output tokens, or None.
         total_tokens: Counted total tokens, or None.
         error_title: The error's title if the run failed, else None.
-        source: "window" or "cli".
+        source: "window", "cli", "evaluate" or "compare".
         preset_name: The preset used, or None.
         demo: Whether it ran against the built-in offline demo.
     """
