@@ -11,9 +11,10 @@ import contextlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from zerogpu_desktop.storage.local_files import (
     FileContentError,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def atomic_write_text(path: Path, text: str, *, private: bool = True) -> None:
@@ -47,6 +49,35 @@ def atomic_write_text(path: Path, text: str, *, private: bool = True) -> None:
             file is left behind.
         UnicodeEncodeError: ``text`` cannot be encoded (e.g. a lone surrogate); same guarantee.
     """
+
+    def write(handle: TextIO) -> None:
+        handle.write(text)
+
+    atomic_write_stream(path, write, private=private, newline="\n")
+
+
+def atomic_write_stream(
+    path: Path,
+    write: Callable[[TextIO], T],
+    *,
+    private: bool = True,
+    newline: str = "\n",
+) -> T:
+    """Replace ``path`` with what ``write`` writes, piece by piece, as ``atomic_write_text`` does.
+
+    For content too big to hold twice as one string (an evaluation's export): ``write`` gets
+    the open temporary file and its return value is returned.
+
+    Args:
+        path: The file to replace; its folder must exist.
+        write: Writes the content into the text file it is given.
+        private: As for ``atomic_write_text``.
+        newline: The file's newline translation ("" writes line ends exactly as given).
+
+    Raises:
+        OSError: The file could not be written; the old file is untouched and no temporary
+            file is left behind. Whatever ``write`` raises, with the same guarantee.
+    """
     import tempfile  # only when writing: start-up reads files, it does not write them
 
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -54,8 +85,8 @@ def atomic_write_text(path: Path, text: str, *, private: bool = True) -> None:
     try:
         if not private:
             os.chmod(tmp_name, 0o666 & ~_current_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            result = write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -64,6 +95,7 @@ def atomic_write_text(path: Path, text: str, *, private: bool = True) -> None:
             tmp.unlink()
         raise
     _fsync_dir(path.parent)
+    return result
 
 
 def _current_umask() -> int:
