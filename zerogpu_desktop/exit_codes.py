@@ -21,6 +21,10 @@ class ExitCode(enum.IntEnum):
     NETWORK = 7
     INVALID_RESPONSE = 8
     REQUEST_REJECTED = 9
+    #: `eval`: a case failed a check, was truncated or ended in an error.
+    CHECK_FAILED = 10
+    #: `eval`: the token budget stopped the evaluation before every case ran.
+    BUDGET_REACHED = 11
     INTERRUPTED = 130
     #: The reader of stdout went away (`| head`): 128 + SIGPIPE, as other Unix tools end.
     BROKEN_PIPE = 141
@@ -38,6 +42,8 @@ exit codes:
   7  network problem or timeout
   8  invalid response from the server
   9  request rejected by the server (400, 404, 422)
+  10 eval: a case failed a check, was truncated or ended in an error
+  11 eval: the token budget stopped the evaluation early
   130 interrupted
   141 the output's reader closed the pipe (the run is still in the history)
 """

@@ -80,14 +80,19 @@ def row_count(text: str) -> int:
     return _integer(text, "the number of runs", 1, MAX_RUN_ID)
 
 
-def run_id(text: str) -> int:
-    """A history ID as SQLite can hold it."""
+def _stored_id(text: str, what: str, listing: str) -> int:
+    """An ID as SQLite can hold it; a bad one names the command that lists them."""
     try:
-        return _integer(text, "the run ID", 1, MAX_RUN_ID)
+        return _integer(text, what, 1, MAX_RUN_ID)
     except argparse.ArgumentTypeError as exc:
         raise argparse.ArgumentTypeError(
-            f"{exc} `zerogpu-desktop history list` shows the IDs."
+            f"{exc} `zerogpu-desktop {listing}` shows the IDs."
         ) from None
+
+
+def run_id(text: str) -> int:
+    """A history ID as SQLite can hold it."""
+    return _stored_id(text, "the run ID", "history list")
 
 
 def response_megabytes(text: str) -> int:
@@ -103,3 +108,23 @@ def base_url(text: str) -> str:
             "give it as https://host[:port]."
         )
     return text
+
+
+def concurrency(text: str) -> int:
+    """Requests in flight at once for an evaluation (the server's rate limit still rules)."""
+    return _integer(text, "the concurrency", 1, 64)
+
+
+def repeat(text: str) -> int:
+    """How many times each case runs on each model."""
+    return _integer(text, "the repeat count", 1, 100)
+
+
+def token_budget(text: str) -> int:
+    """A token budget for a whole evaluation."""
+    return _integer(text, "the token budget", 1, MAX_RUN_ID)
+
+
+def evaluation_id(text: str) -> int:
+    """An evaluation's ID, as `eval list` shows it."""
+    return _stored_id(text, "the evaluation ID", "eval list")

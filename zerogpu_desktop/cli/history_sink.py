@@ -6,6 +6,7 @@ a worker thread (SQLite blocks) and any problem is one line on stderr, never fat
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TextIO
 
@@ -14,8 +15,9 @@ from zerogpu_desktop.cli.output import report
 from zerogpu_desktop.storage import ensure_data_dir
 from zerogpu_desktop.storage.history.store import open_history_store
 from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
+from zerogpu_desktop.storage.history.writer import HistoryWriter
 
-__all__ = ["StoreHistorySink"]
+__all__ = ["StoreHistorySink", "WriterHistorySink"]
 
 
 class StoreHistorySink:
@@ -50,3 +52,24 @@ class StoreHistorySink:
         except (HistoryError, OSError) as exc:
             problems.append(f"the run was not saved to the history: {exc}")
             return None, problems
+
+
+class WriterHistorySink:
+    """A `workbench.HistorySink` over a `HistoryWriter`: many runs, committed in batches.
+
+    For `eval`, whose thousands of runs must not each open the database and commit alone.
+    """
+
+    def __init__(self, writer: HistoryWriter, stderr: TextIO) -> None:
+        self.writer = writer
+        self.stderr = stderr
+        self._told = False
+
+    async def record(self, record: RunRecord) -> int | None:
+        try:
+            return await asyncio.wrap_future(self.writer.submit(record))
+        except HistoryError as exc:
+            if not self._told:  # one line, not one per run
+                self._told = True
+                report(f"runs are not being saved to the history: {exc}", self.stderr)
+            return None

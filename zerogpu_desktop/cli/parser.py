@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from zerogpu_desktop import __version__
 from zerogpu_desktop.cli import arg_types
+from zerogpu_desktop.cli.eval_args import add_eval_arguments
 from zerogpu_desktop.exit_codes import EXIT_CODE_HELP
 
 Handler = Callable[[argparse.Namespace], int]
@@ -201,4 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     _presets_arguments(presets_parser)
     history_parser = commands.add_parser("history", help="list, search and show earlier runs")
     _history_arguments(history_parser)
+    eval_parser = commands.add_parser(
+        "eval", help="evaluate a prompt over a dataset and models, with checks on each answer"
+    )
+    add_eval_arguments(eval_parser, lazy, lambda sub: _add_common(sub, suppress_defaults=True))
     return parser

@@ -31,7 +31,7 @@ from zerogpu_desktop.workbench.runner import Runner
 from zerogpu_desktop.workbench.spec import PromptSpec
 
 
-def _parse_vars(pairs: list[str]) -> dict[str, str]:
+def parse_vars(pairs: list[str]) -> dict[str, str]:
     values: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -69,7 +69,7 @@ def prompt_spec(args: argparse.Namespace, presets: PresetStore, stdin: TextIO) -
             )
     model = args.model or (preset.model if preset else "")
     values = dict(preset.variables) if preset else {}
-    values.update(_parse_vars(args.var))
+    values.update(parse_vars(args.var))
     if not model.strip():  # asked before the prompt, so a missing model never waits on stdin
         return PromptSpec(model, variables=values)
     system = args.system if args.system is not None else (preset.system_prompt if preset else "")
