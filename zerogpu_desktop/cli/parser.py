@@ -146,6 +146,11 @@ def _history_arguments(parser: argparse.ArgumentParser) -> None:
     listing.add_argument(
         "--limit", "-n", type=arg_types.row_count, default=20, metavar="N", help="at most N runs"
     )
+    listing.add_argument(
+        "--evaluations",
+        action="store_true",
+        help="include the runs of evaluations (`eval show` lists them by case)",
+    )
     listing.set_defaults(command=lazy("history_cmd", "list_runs"))
     show = actions.add_parser("show", help="one run in full")
     show.add_argument("id", type=arg_types.run_id, help="the run's ID, as `history list` shows")

@@ -58,3 +58,20 @@ def test_a_source_outside_the_four_is_still_refused(tmp_path: Path) -> None:
                 "answer) VALUES (0, 'm', 'elsewhere', 'p', '', 'p', 'a')"
             )
         conn.close()
+
+
+def test_the_list_and_search_can_leave_out_the_runs_of_evaluations(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path) as store:
+        for number in range(30):
+            source = "window" if number % 10 == 0 else "evaluate"
+            store.record(RunRecord("m", "", f"topic {number}", "answer", source=source))
+        assert store.count() == 30
+        assert store.count(batch_runs=False) == 3
+        assert store.count("topic", batch_runs=False) == 3
+        alone = store.page(0, 2, batch_runs=False)
+        assert [row.id for row in alone] == [21, 11]  # a full page, not a page filtered after
+        assert [row.id for row in store.page(0, 2, batch_runs=False, before_id=11)] == [1]
+        found = store.page(0, 2, "topic", batch_runs=False)
+        assert [row.id for row in found] == [21, 11]
+        assert [row.id for row in store.page(0, 5, "topic", before_id=11, batch_runs=False)] == [1]
+        assert len(store.page(0, 50, "topic")) == 30

@@ -32,9 +32,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from zerogpu_desktop.storage.history.listing import count_query, page_query
 from zerogpu_desktop.storage.history.opening import open_history_db
 from zerogpu_desktop.storage.history.schema import DELETE_TRIGGER, INSERT_TRIGGER
-from zerogpu_desktop.storage.history.search import fts_query
 from zerogpu_desktop.storage.history.types import (
     DailyUsage,
     HistoryError,
@@ -58,11 +58,6 @@ HISTORY_FILE_NAME = "history.sqlite3"
 MAX_PAGE_SIZE = 1000
 """A list page above this is a bug (something trying to load everything)."""
 
-_SUMMARY_COLUMNS = (
-    "runs.id, runs.created, runs.model, runs.preview, runs.truncation_status, "
-    "runs.input_tokens, runs.output_tokens, runs.total_tokens, runs.error_title, "
-    "runs.source, runs.preset_name, runs.demo"
-)
 _RECORD_COLUMNS = (
     "id",
     "created",
@@ -220,7 +215,13 @@ class HistoryStore:
         return RunRecord(**values)
 
     def page(
-        self, offset: int = 0, limit: int = 50, search: str = "", *, before_id: int | None = None
+        self,
+        offset: int = 0,
+        limit: int = 50,
+        search: str = "",
+        *,
+        before_id: int | None = None,
+        batch_runs: bool = True,
     ) -> list[RunSummary]:
         """One page of the history list, newest first, optionally filtered by a search.
 
@@ -229,6 +230,8 @@ class HistoryStore:
             limit: Rows to return, 1 to MAX_PAGE_SIZE.
             search: Search box text (see ``search``); blank lists everything.
             before_id: Only runs older than this id: keyset paging for scrolling.
+            batch_runs: Include the runs of evaluations and comparisons (thousands at a
+                time, so the History panel can leave them out).
 
         Raises:
             ValueError: ``offset`` is negative or ``limit`` is out of range.
@@ -236,39 +239,16 @@ class HistoryStore:
         """
         if offset < 0 or not 0 < limit <= MAX_PAGE_SIZE:
             raise ValueError(f"bad page: offset={offset}, limit={limit}")
-        query = fts_query(search)
-        params: dict[str, Any] = {"limit": limit, "offset": offset, "query": query}
-        params["before"] = before_id
-        # Plain comparisons (no "OR :before IS NULL" trick), so SQLite and FTS5 turn them
-        # into a range start on the id order instead of a filter applied while scanning.
-        if query is None:
-            older = "WHERE runs.id < :before " if before_id is not None else ""
-            sql = (
-                f"SELECT {_SUMMARY_COLUMNS} FROM runs {older}"
-                "ORDER BY runs.id DESC LIMIT :limit OFFSET :offset"
-            )
-        else:
-            older = "AND rowid < :before " if before_id is not None else ""
-            sql = (
-                f"SELECT {_SUMMARY_COLUMNS} FROM runs JOIN (SELECT rowid AS hit FROM runs_fts "
-                f"WHERE runs_fts MATCH :query {older}"
-                "ORDER BY rowid DESC LIMIT :limit OFFSET :offset) ON runs.id = hit "
-                "ORDER BY runs.id DESC"
-            )
+        sql, params = page_query(search, offset, limit, before_id, batch_runs=batch_runs)
         with self._errors("The history could not be read"):
             rows = self._conn.execute(sql, params).fetchall()
         return [_summary(row) for row in rows]
 
-    def count(self, search: str = "") -> int:
-        """How many runs there are, or how many match ``search``."""
-        query = fts_query(search)
+    def count(self, search: str = "", *, batch_runs: bool = True) -> int:
+        """How many runs there are, or how many match ``search`` (see ``page``)."""
+        sql, params = count_query(search, batch_runs=batch_runs)
         with self._errors("The history could not be read"):
-            if query is None:
-                row = self._conn.execute("SELECT count(*) FROM runs").fetchone()
-            else:
-                row = self._conn.execute(
-                    "SELECT count(*) FROM runs_fts WHERE runs_fts MATCH ?", (query,)
-                ).fetchone()
+            row = self._conn.execute(sql, params).fetchone()
         return int(row[0])
 
     def usage_by_day(self, days: int = 30, *, today: dt.date | None = None) -> list[DailyUsage]:
