@@ -199,3 +199,25 @@ def test_compact_counts() -> None:
     assert compact_count(100_000) == "100k"
     assert compact_count(2_345_678) == "2.3M"
     assert compact_count(12_345_678_901) == "12,345M"
+
+
+def test_evaluation_runs_are_left_out_until_the_box_is_ticked_by_keyboard(
+    qtbot: QtBot, make_window: WindowFactory, data_dir: Path
+) -> None:
+    record(data_dir)
+    with HistoryStore(data_dir) as store:
+        store.record_many([run(f"Cell {n}", source="evaluate") for n in range(30)])
+    window = make_window(settings=Settings(max_retries=0))
+    open_history(qtbot, window, 1440, 900)
+    assert window.library is not None
+    history = window.library.history
+    assert history.model.rowCount() == 45
+    assert history.count_label.text() == "45 runs"
+    history.search_edit.setFocus()
+    qtbot.keyClick(history.search_edit, Qt.Key.Key_Tab)
+    qtbot.waitUntil(history.batch_box.hasFocus, timeout=2000)
+    qtbot.keyClick(history.batch_box, Qt.Key.Key_Space)
+    assert history.batch_box.isChecked()
+    qtbot.waitUntil(lambda: history.count_label.text() == "75 runs", timeout=2000)
+    assert history.model.summary(0) is not None
+    assert history.model.summary(0).preview == "Cell 29"  # type: ignore[union-attr]

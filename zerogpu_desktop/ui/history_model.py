@@ -47,6 +47,8 @@ class HistoryTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         self.search = ""
+        #: Whether the runs of evaluations and comparisons are listed (thousands at a time).
+        self.batch_runs = False
         self._rows: list[RunSummary] = []
         self._exhausted = False
         self._prompt_tip: tuple[int, str] | None = None
@@ -76,7 +78,9 @@ class HistoryTableModel(QAbstractTableModel):
         if self._exhausted or self.store is None:
             return
         before = self._rows[-1].id if self._rows else None
-        page = self.store.page(0, PAGE_SIZE, self.search, before_id=before)
+        page = self.store.page(
+            0, PAGE_SIZE, self.search, before_id=before, batch_runs=self.batch_runs
+        )
         if len(page) < PAGE_SIZE:
             self._exhausted = True
         if page:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -77,6 +78,11 @@ class HistoryPanel(QWidget):
         self.search_edit.setPlaceholderText("Search prompts and answers")
         self.search_edit.setAccessibleName("Search history")
         self.search_edit.setClearButtonEnabled(True)
+        self.batch_box = QCheckBox("Include evaluation runs", self)
+        self.batch_box.setAccessibleName("Include evaluation runs")
+        self.batch_box.setToolTip(
+            "Every call of an evaluation is a run too; they are left out unless this is ticked."
+        )
         self.table = QTableView(self)
         self.table.setAccessibleName("History")
         self.table.setStyleSheet(FOCUS_RING)
@@ -105,6 +111,7 @@ class HistoryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.search_edit)
+        layout.addWidget(self.batch_box)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
         layout.addLayout(buttons)
@@ -115,6 +122,7 @@ class HistoryPanel(QWidget):
         self._search_timer.timeout.connect(self.apply_search)
         self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
         self.search_edit.returnPressed.connect(self._focus_table)
+        self.batch_box.toggled.connect(self._show_batch_runs)
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
@@ -207,12 +215,16 @@ class HistoryPanel(QWidget):
     def _show_count(self) -> None:
         """How many runs there are (or match the search), under the list."""
         assert self.store is not None
-        total = self.store.count(self.model.search)
+        total = self.store.count(self.model.search, batch_runs=self.model.batch_runs)
         search = self.model.search.strip()
         noun = "run" if total == 1 else "runs"
         self.count_label.setText(
             f"{total:,} {noun} match “{search}”" if search else f"{total:,} {noun}"
         )
+
+    def _show_batch_runs(self, shown: bool) -> None:
+        self.model.batch_runs = shown
+        self.refresh()
 
     def apply_search(self) -> None:
         self._search_timer.stop()
