@@ -291,3 +291,63 @@ def test_repeats_report_agreement_and_pass_only_when_every_repeat_passes(
     assert verdict.distinct_answers == 2
     assert verdict.agreement == pytest.approx(2 / 3)
     assert verdict.status is CellStatus.FAILED
+
+
+#: (the answer the server gives, the check, whether it passes) — every check type, both ways.
+EVERY_CHECK = [
+    ("Paris is the capital", "contains:Paris", True),
+    ("Lyon", "contains:Paris", False),
+    ("PARIS", "icontains:paris", True),
+    ("Lyon", "icontains:paris", False),
+    ("a Lyon b", "contains-any:Paris,Lyon", True),
+    ("Nice", "contains-any:Paris,Lyon", False),
+    ("Paris and Lyon", "contains-all:Paris,Lyon", True),
+    ("Paris only", "contains-all:Paris,Lyon", False),
+    ("Paris first", "starts-with:Paris", True),
+    ("First Paris", "starts-with:Paris", False),
+    ("Year 2024", r"regex:(?<year>\d{4})", True),
+    ("No year", r"regex:(?<year>\d{4})", False),
+    ('{"city": "Paris"}', "is-json", True),
+    ("city: Paris", "is-json", False),
+    ('The answer is {"city": "Paris"}.', "contains-json", True),
+    ("No JSON here", "contains-json", False),
+    ("Pariss", "levenshtein(2):Paris", True),
+    ("Marseille", "levenshtein(2):Paris", False),
+    ("Answer: 42", "Answer: 42", True),
+    ("Answer: 43", "Answer: 42", False),
+    ("Lyon", "not-contains:Paris", True),
+    ("Paris", "not-contains:Paris", False),
+    ("short", "max-output-tokens:1000", True),
+    ("long " * 50, "max-output-tokens:3", False),
+    ("fast", "latency:60000", True),
+    ("fast", "latency(0)", False),
+]
+
+
+def test_every_check_type_passes_and_fails_end_to_end(
+    harness: Harness, fake_server: FakeServer
+) -> None:
+    rows = "".join(
+        f'"{index}","{check.replace(chr(34), chr(34) * 2)}"\n'
+        for index, (_, check, _) in enumerate(EVERY_CHECK)
+    )
+    fake_server.queue(*(Scenario.echo(answer) for answer, _, _ in EVERY_CHECK))
+    plan = plan_for(f"country,__expected\n{rows}", concurrency=1)
+    report = evaluate(harness, fake_server, plan)
+    found = results(harness, report.evaluation_id)
+    assert [r.answer for r in found] == [answer for answer, _, _ in EVERY_CHECK]
+    outcomes = [(r.checks[0].check, r.passed) for r in found]
+    assert outcomes == [(check, passes) for _, check, passes in EVERY_CHECK]
+    assert all(r.reason for r in found if not r.passed)
+
+
+def test_max_output_tokens_fails_as_usage_unknown_when_the_server_gives_none(
+    harness: Harness, fake_server: FakeServer
+) -> None:
+    fake_server.queue(Scenario.no_usage())
+    report = evaluate(
+        harness, fake_server, plan_for("country,__expected\nFrance,max-output-tokens:100\n")
+    )
+    (found,) = results(harness, report.evaluation_id)
+    assert found.status is CellStatus.FAILED
+    assert "usage unknown" in found.reason.lower()
