@@ -62,6 +62,16 @@ def test_the_json_model_answers_json(demo: DemoServer) -> None:
     assert json.loads(text)["prompt_words"] == 3
 
 
+def test_the_geography_model_knows_a_few_capitals_and_gets_one_wrong(demo: DemoServer) -> None:
+    def answer(prompt: str) -> str:
+        reply = ask(demo, "demo-geography", prompt).json()
+        return str(reply["output"][0]["content"][0]["text"])
+
+    assert answer("What is the capital of France?") == "Paris"
+    assert answer("What is the capital of Australia?") == "Sydney"  # on purpose
+    assert "only" in answer("What is the capital of Atlantis?")
+
+
 def test_another_key_is_refused_and_counted(demo: DemoServer) -> None:
     before = demo.foreign_keys_seen
     reply = ask(demo, "demo-echo", "hi", **{"x-api-key": "a-real-key", "x-project-id": "p"})

@@ -58,7 +58,8 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress_defaults: bool) -> 
         action="store_true",
         default=default if suppress_defaults else False,
         help="use the built-in offline demo (models demo-markdown, demo-echo, "
-        "demo-truncating, demo-slow, demo-json): no account, no network, your key unused",
+        "demo-truncating, demo-slow, demo-json, demo-geography): no account, no network, "
+        "your key unused",
     )
 
 

@@ -7,6 +7,9 @@
   truncation verdict appears (set the model's input limit to 64 for a definite "Truncated").
 - ``demo-slow``: answers after `SLOW_SECONDS`, long enough to press Esc.
 - ``demo-json``: a JSON object, which the Output shows pretty-printed.
+- ``demo-geography``: the capital of a country named in the prompt, from a short list and
+  not always right (Australia: "Sydney"), so the example evaluation
+  (``resources/examples/capitals.csv``) shows passes and failures side by side.
 """
 
 from __future__ import annotations
@@ -95,12 +98,37 @@ def _json(prompt: str, tokens: int) -> DemoAnswer:
     return DemoAnswer(json.dumps(body), tokens)
 
 
+#: What `demo-geography` believes, mistakes included.
+_CAPITALS = {
+    "france": "Paris",
+    "japan": "Tokyo",
+    "australia": "Sydney",
+    "brazil": "Brasilia",
+    "canada": "Ottawa",
+    "korea": "Seoul.",
+    "bolivia": "La Paz",
+    "new zealand": "Wellington",
+    "peru": "Lima",
+    "italy": "Rome",
+}
+
+
+def _geography(prompt: str, tokens: int) -> DemoAnswer:
+    lowered = prompt.casefold()
+    for country, capital in _CAPITALS.items():
+        if country in lowered:
+            return DemoAnswer(capital, tokens)
+    known = ", ".join(name.title() for name in _CAPITALS)
+    return DemoAnswer(f"The demo knows the capitals of {known} only.", tokens)
+
+
 _MODELS: dict[str, Callable[[str, int], DemoAnswer]] = {
     "demo-markdown": _markdown,
     "demo-echo": _echo,
     "demo-truncating": _truncating,
     "demo-slow": _slow,
     "demo-json": _json,
+    "demo-geography": _geography,
 }
 
 #: The demo's models, the first one the one a new user starts with.

@@ -78,9 +78,9 @@ class Case:
         return case_key(self.variables)
 
     def title(self) -> str:
-        """A short name for the case: its description, else its first variable's value."""
-        if self.description:
-            return self.description
+        """A short name for the case, on one line: its description, else its first value."""
+        if self.description.strip():
+            return self.description.strip().splitlines()[0][:80]
         for value in self.variables.values():
             first = value.strip().splitlines()[0] if value.strip() else ""
             if first:
