@@ -40,9 +40,7 @@ def list_runs(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
     limit = max(1, min(args.limit, MAX_LIST))
     try:
         with _open(args) as store:
-            rows = store.page(
-                0, limit, args.search, batch_runs=getattr(args, "evaluations", False)
-            )
+            rows = store.page(0, limit, args.search, batch_runs=getattr(args, "evaluations", False))
     except HistoryError as exc:
         report(str(exc))
         return ExitCode.UNEXPECTED

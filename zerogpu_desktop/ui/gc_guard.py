@@ -15,6 +15,9 @@ from PySide6.QtCore import QObject, QTimer
 
 #: How often pending garbage is looked at; young collections are cheap.
 INTERVAL_MS = 1000
+#: When start-up has settled (first paint, keyring, warm-up, history open) and what is alive
+#: then is frozen.
+FREEZE_AFTER_MS = 5000
 
 
 class GuiThreadGarbageCollector(QObject):
@@ -29,6 +32,11 @@ class GuiThreadGarbageCollector(QObject):
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.collect_if_due)
         self._timer.start()
+        self._freeze_timer = QTimer(self)
+        self._freeze_timer.setSingleShot(True)
+        self._freeze_timer.setInterval(FREEZE_AFTER_MS)
+        self._freeze_timer.timeout.connect(gc.freeze)
+        self._freeze_timer.start()
 
     def collect_if_due(self) -> int:
         """Collects the oldest generation past its threshold; returns how many were freed."""
@@ -43,5 +51,6 @@ class GuiThreadGarbageCollector(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._freeze_timer.stop()
         if self._was_enabled:
             gc.enable()
