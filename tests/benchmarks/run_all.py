@@ -43,6 +43,8 @@ BENCHMARKS = (
     ("client", "tests.benchmarks.bench_client"),
     ("history", "tests.benchmarks.bench_history_panel"),
     ("memory", "tests.benchmarks.bench_memory"),
+    ("evaluate", "tests.benchmarks.bench_evaluate"),
+    ("evaluate-window", "tests.benchmarks.bench_evaluate_window"),
 )
 MODULE_TIMEOUT = 900
 

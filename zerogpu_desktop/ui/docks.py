@@ -1,6 +1,7 @@
-"""The window's three library docks (Presets, History, Usage), tabbed on the left.
+"""The window's docks: the library (Presets, History, Usage), tabbed on the left, and Evaluate.
 
-They exist, empty, from the first frame, so nothing shifts when the panels move in.
+The library docks exist, empty, from the first frame, so nothing shifts when the panels move
+in; Evaluate is made when first opened, so the first frame does not pay for it.
 """
 
 from __future__ import annotations
@@ -21,16 +22,37 @@ def create_library_docks(window: QMainWindow) -> tuple[QDockWidget, QDockWidget,
 
 
 def _dock(window: QMainWindow, title: str, name: str) -> QDockWidget:
+    dock = _new_dock(window, title, name)
+    dock.setAllowedAreas(
+        Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+    )
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+    return dock
+
+
+def _new_dock(window: QMainWindow, title: str, name: str) -> QDockWidget:
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
     dock.setAccessibleName(title)
     dock.setWidget(QWidget(dock))
-    dock.setAllowedAreas(
-        Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-    )
     dock.setFeatures(
         QDockWidget.DockWidgetFeature.DockWidgetClosable
         | QDockWidget.DockWidgetFeature.DockWidgetMovable
     )
-    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
     return dock
+
+
+def create_evaluate_dock(window: QMainWindow) -> tuple[QDockWidget, bool]:
+    """The Evaluate dock, made the first time it is asked for (Ctrl+E), and whether it went
+    back to the place the saved layout had for it.
+
+    Its grid needs width more than height, so it starts in the bottom area; it can be moved
+    to any side or floated.
+    """
+    dock = _new_dock(window, "Evaluate", "evaluateDock")
+    dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+    dock.setFeatures(dock.features() | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    if window.restoreDockWidget(dock):
+        return dock, True
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    return dock, False

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QDialog
 
+    from zerogpu_desktop.ui.evaluate_panel import EvaluatePanel
     from zerogpu_desktop.ui.library import Library
     from zerogpu_desktop.workbench.spec import PromptSpec
 
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow, WindowActions):
         """
         super().__init__(parent)
         self.library: Library | None = None
+        self.evaluate: EvaluatePanel | None = None
         self.session = session
         self.setWindowTitle(window_title())
         self.setObjectName("mainWindow")
@@ -353,16 +355,33 @@ class MainWindow(QMainWindow, WindowActions):
         self.session.runs.send(spec)
 
     def cancel(self) -> None:
-        self.session.runs.cancel()
+        """Esc: the run in flight; else the evaluation, when the keyboard is in its panel."""
+        if not self.session.runs.cancel() and self.evaluate is not None:
+            self.evaluate.cancel_if_focused()
 
     def open_settings(self) -> None:
         self.settings_flow.open()
+
+    def show_evaluate(self) -> None:
+        """Ctrl+E: the Evaluate panel, made the first time it is asked for."""
+        if self.evaluate is None:
+            from zerogpu_desktop.ui.evaluate_dock import EvaluateParts, create_evaluate_panel
+
+            services = self.session.services
+            presets = self.attach_library().preset_store
+            parts = EvaluateParts(
+                self.session, self.editors, presets, services.data_dir, services.ui_state
+            )
+            self.evaluate = create_evaluate_panel(self, parts)
+        self.evaluate.show_and_focus()
 
     # -- closing -------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Cancels a run, saves the draft and the layout, then lets the app quit."""
         self.session.runs.cancel()
+        if self.evaluate is not None:
+            self.evaluate.close_panel()
         self._drafts.close()
         self.save_layout()
         event.accept()

@@ -33,6 +33,9 @@ FIXED_KEYS: tuple[tuple[str, str], ...] = (
     ("Move to the next control", "Tab"),
     ("Move to the previous control", "Shift+Tab"),
     ("Forget the selected model (in the model list)", "Delete"),
+    ("Run the evaluation (in the Evaluate panel)", "Ctrl+Shift+Enter"),
+    ("Tick or untick a model (in the Evaluate models list)", "Space"),
+    ("Open a result in full (in the Evaluate grid)", "Enter"),
 )
 
 

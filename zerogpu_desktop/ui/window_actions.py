@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMenuBar, QWidget
 
 from zerogpu_desktop.overrides import ENV_API_KEY
 from zerogpu_desktop.ui.theme import THEME_LABELS
+from zerogpu_desktop.ui.window_keys import WindowKeys
 
 if TYPE_CHECKING:
     from zerogpu_desktop.ui.model_picker import ModelPicker
@@ -45,6 +46,7 @@ class WindowActions:
     copy_as_curl_action: QAction
     copy_as_python_action: QAction
     copy_as_command_action: QAction
+    evaluate_action: QAction
     shortcuts_action: QAction
     about_action: QAction
     theme_actions: dict[str, QAction]
@@ -76,6 +78,7 @@ class ActionHost(Protocol):
     copy_as_curl_action: QAction
     copy_as_python_action: QAction
     copy_as_command_action: QAction
+    evaluate_action: QAction
     shortcuts_action: QAction
     about_action: QAction
     theme_actions: dict[str, QAction]
@@ -90,6 +93,7 @@ class ActionHost(Protocol):
     def cancel(self) -> None: ...
     def close(self) -> bool: ...
     def open_settings(self) -> None: ...
+    def show_evaluate(self) -> None: ...
 
 
 def create_window_actions(window: ActionHost, data_dir: Path) -> None:
@@ -135,6 +139,9 @@ def create_window_actions(window: ActionHost, data_dir: Path) -> None:
         window.copy_as_command_action,
     ):
         act.setToolTip(f"The request Send would make; the key is read from {ENV_API_KEY}")
+    window.evaluate_action = action("&Evaluate…", ["Ctrl+E"], window.show_evaluate)
+    window.evaluate_action.setToolTip("Run a prompt over a dataset on several models, with checks")
+    WindowKeys(widget, window.evaluate_action.shortcuts())
     window.shortcuts_action = action(
         "&Keyboard shortcuts", ["F1"], lambda: open_shortcuts_dialog(window)
     )
@@ -163,6 +170,7 @@ def create_window_actions(window: ActionHost, data_dir: Path) -> None:
     view_menu = window.view_menu = menu_bar.addMenu("&View")
     view_menu.addAction(window.markdown_action)
     view_menu.addAction(window.focus_model_action)
+    view_menu.addAction(window.evaluate_action)
     theme_menu = view_menu.addMenu("&Theme")
     group = QActionGroup(widget)
     group.setExclusive(True)
