@@ -150,6 +150,8 @@ def test_a_keyboard_only_evaluation_on_two_models(
 
     # Tab to the grid, go to Chile on the first model, Enter opens it in full.
     qtbot.keyClick(panel.filter_combo, Qt.Key.Key_Tab)
+    assert focused(window) is panel.earlier_button
+    qtbot.keyClick(focused(window), Qt.Key.Key_Tab)
     qtbot.keyClick(focused(window), Qt.Key.Key_Tab)
     assert focused(window) is panel.grid
     panel.grid.setCurrentIndex(panel.model.index(0, 0))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -34,13 +34,14 @@ from zerogpu_desktop.ui.controls import OpenDialogs, named_button
 from zerogpu_desktop.ui.editors import EditorSet
 from zerogpu_desktop.ui.evaluate_bridge import EvaluateBridge
 from zerogpu_desktop.ui.evaluate_delegate import fit_columns, results_grid
+from zerogpu_desktop.ui.evaluate_earlier import earlier_dialog, open_reader, stored_plan
 from zerogpu_desktop.ui.evaluate_model import FILTERS, EvaluationGridModel
 from zerogpu_desktop.ui.evaluate_results import (
     ExportJob,
+    FileDrop,
     MessageLine,
     announce,
     dataset_dialog,
-    dropped_file,
     ended_words,
     export_dialog,
     progress_words,
@@ -90,7 +91,7 @@ class EvaluatePanel(QWidget):
         self.last_state: EvaluationState | None = None
         self.setAccessibleName("Evaluate")
         self.setObjectName("evaluatePanel")
-        self.setAcceptDrops(True)
+        FileDrop(self, self.open_dataset, lambda: not self.bridge.is_running)
         self.bridge = EvaluateBridge(
             session.runs,
             session.keys,
@@ -128,6 +129,8 @@ class EvaluatePanel(QWidget):
         self.export_button = named_button("E&xport…", "Export the evaluation", self)
         self.export_button.setToolTip("Save the results as CSV, JSON Lines or an HTML report")
         self.export_button.setEnabled(False)
+        self.earlier_button = named_button("Ea&rlier…", "Earlier evaluations", self)
+        self.earlier_button.setToolTip("Reopen an earlier evaluation, or see what changed since")
         self.model = EvaluationGridModel(self)
         self.grid = results_grid(self.model, self)
         self._layout()
@@ -160,6 +163,7 @@ class EvaluatePanel(QWidget):
         bar.addWidget(show_label)
         bar.addWidget(self.filter_combo)
         bar.addStretch(1)
+        bar.addWidget(self.earlier_button)
         bar.addWidget(self.export_button)
         right_layout.addLayout(bar)
         right_layout.addWidget(self.grid, 1)
@@ -179,7 +183,8 @@ class EvaluatePanel(QWidget):
         QWidget.setTabOrder(self.run_button, self.cancel_button)
         QWidget.setTabOrder(self.cancel_button, self.resume_button)
         QWidget.setTabOrder(self.resume_button, self.filter_combo)
-        QWidget.setTabOrder(self.filter_combo, self.export_button)
+        QWidget.setTabOrder(self.filter_combo, self.earlier_button)
+        QWidget.setTabOrder(self.earlier_button, self.export_button)
         QWidget.setTabOrder(self.export_button, self.grid)
 
     def _connect(self) -> None:
@@ -188,6 +193,7 @@ class EvaluatePanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.resume_button.clicked.connect(self.resume)
         self.export_button.clicked.connect(self.ask_export)
+        self.earlier_button.clicked.connect(self.ask_earlier)
         self.filter_combo.currentTextChanged.connect(self.model.set_filter)
         self.grid.activated.connect(self.open_detail)
         self.setup.message.connect(self.show_message)
@@ -282,36 +288,47 @@ class EvaluatePanel(QWidget):
         if not running and self.cancel_button.hasFocus():
             self.run_button.setFocus()
 
-    def _on_started(self, evaluation_id: int) -> None:
-        plan = self._plan
-        if plan is None:
-            return
-        store = self._reader()
-        if store is None:
+    def _on_started(self, evaluation_id: int, *, stored: bool = False) -> None:
+        """Shows `evaluation_id` in the grid: the one starting, or a stored one (`stored`)."""
+        plan, store = self._plan, self._reader()
+        if plan is None or store is None:
             return
         self.evaluation_id = evaluation_id
+        existing = self._resuming or stored
         self.model.attach(
             store,
             evaluation_id,
             plan.dataset.cases,
             plan.models,
             plan.repeat,
-            read_existing=self._resuming,
+            read_existing=existing,
         )
         fit_columns(self.grid, len(plan.models))
         self.export_button.setEnabled(True)
 
-    def _reader(self) -> EvaluationStore | None:
-        """The grid's own connection, on the GUI thread (WAL: it reads while the engine writes)."""
-        if self._store is None:
-            from zerogpu_desktop.storage.history.types import HistoryError
-            from zerogpu_desktop.workbench.evaluate.store import open_evaluation_store
+    def ask_earlier(self) -> None:
+        """Earlier…: the stored evaluations, to reopen one or see what changed since."""
+        store = self._reader()
+        if store is not None and not self.bridge.is_running:
+            self._dialogs.open(earlier_dialog(store, self.window(), self.show_stored))
 
-            try:
-                self._store = open_evaluation_store(self._data_dir)
-            except HistoryError as exc:
-                self.show_problem(f"The results cannot be shown: {exc}")
-                return None
+    def show_stored(self, evaluation_id: int) -> None:
+        """A stored evaluation in the grid, with its figures; Resume runs what it did not."""
+        store = self._reader()
+        stored = stored_plan(store, evaluation_id) if store is not None else None
+        if stored is None:
+            return
+        self._plan, words, resumable = stored
+        self._on_started(evaluation_id, stored=True)
+        self.model.finish()
+        self._show_figures(words)
+        self.resume_button.setVisible(resumable)
+
+    def _reader(self) -> EvaluationStore | None:
+        if self._store is None:
+            self._store, problem = open_reader(self._data_dir)
+            if problem is not None:
+                self.show_problem(problem)
         return self._store
 
     def _on_progress(self, progress: EvaluationProgress) -> None:
@@ -377,15 +394,3 @@ class EvaluatePanel(QWidget):
             return
         self._save_folders.remember(job.path.parent)
         self.show_message(f"Exported {job.written:,} results to {job.path}.")
-
-    # -- a file dropped on the panel ------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        if dropped_file(event.mimeData()) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
-        path = dropped_file(event.mimeData())
-        if path is not None and not self.bridge.is_running:
-            event.acceptProposedAction()
-            self.open_dataset(path)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from zerogpu_desktop.safe_text import safe_for_display
@@ -203,6 +203,34 @@ def dataset_dialog(
     dialog.setNameFilters([DATASET_FILTER, "All files (*)"])
     dialog.fileSelected.connect(lambda path: open_file(Path(path)))
     return dialog
+
+
+class FileDrop(QObject):
+    """Lets one local file be dropped on `target`; `opened` is called with it.
+
+    `allowed` says whether a drop is taken now (not while an evaluation runs).
+    """
+
+    def __init__(
+        self, target: QWidget, opened: Callable[[Path], None], allowed: Callable[[], bool]
+    ) -> None:
+        super().__init__(target)
+        self._opened = opened
+        self._allowed = allowed
+        target.setAcceptDrops(True)
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if isinstance(event, QDragEnterEvent) and dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+            return True
+        if isinstance(event, QDropEvent):
+            path = dropped_file(event.mimeData())
+            if path is not None and self._allowed():
+                event.acceptProposedAction()
+                self._opened(path)
+            return True
+        return False
 
 
 def dropped_file(mime: QMimeData) -> Path | None:
