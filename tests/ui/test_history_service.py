@@ -104,3 +104,19 @@ def test_an_unusable_history_is_told_once_and_runs_go_unrecorded(
     assert told.ready == 0
     assert (data_dir / HISTORY_FILE_NAME).is_dir(), "a history that may be fine is not moved"
     run_async(qtbot, service.close(1.0))
+
+
+def test_the_last_answer_is_the_last_prompts_not_an_evaluation_cells(
+    qtbot: QtBot, qloop: Any, data_dir: Path
+) -> None:
+    with HistoryStore(data_dir) as store:
+        store.record(a_run("the window's answer"))
+        store.record_many(
+            [RunRecord(MODEL, "", f"cell {n}", "Wellington", source="evaluate") for n in range(5)]
+        )
+    service = HistoryService(data_dir)
+    run_async(qtbot, service.prepare())
+    latest = service.latest_run()
+    assert latest is not None
+    assert latest.answer == "the window's answer"
+    run_async(qtbot, service.close(1.0))

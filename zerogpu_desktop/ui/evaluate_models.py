@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.ui.controls import FOCUS_RING
 from zerogpu_desktop.workbench.evaluate.plan import MAX_MODELS
+
+#: The colour Fusion darkens into the outline of the models' check boxes.
+CHECK_OUTLINE_BASE = "#a8a8a8"
 
 
 class ModelChooser(QWidget):
@@ -46,6 +50,12 @@ class ModelChooser(QWidget):
         self.list.setAccessibleDescription(f"Tick up to {MAX_MODELS} models with Space")
         self.list.setStyleSheet(FOCUS_RING)
         self.list.setUniformItemSizes(True)
+        # Fusion outlines an item's check box with the Window colour darkened; on a dark
+        # theme that outline is the list's own background, so an unticked box vanished. A
+        # mid grey of its own keeps the box visible in either theme.
+        palette = self.list.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(CHECK_OUTLINE_BASE))
+        self.list.setPalette(palette)
         self.add_edit = QLineEdit(self)
         self.add_edit.setAccessibleName("Add a model")
         self.add_edit.setPlaceholderText("Another model id, then Enter")

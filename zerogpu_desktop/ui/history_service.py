@@ -110,7 +110,7 @@ class HistoryService(QObject):
         if self.store is None:
             return None
         try:
-            newest = self.store.page(limit=1)
+            newest = self.store.page(limit=1, batch_runs=False)  # not a cell of an evaluation
             return self.store.get(newest[0].id) if newest else None
         except HistoryError as exc:
             log.warning("the newest run could not be read: %s", exc)
