@@ -9,8 +9,9 @@ the table means something on a shared, noisy machine; the load average before an
 is recorded to tell a quiet run from a busy one. Misses are reported, not failed: the exit
 status is 1 only when a benchmark could not run at all.
 
-A full run takes about 2 minutes on 2 cores (the first one ~20 s more, to freeze the bare
-window and fill the bytecode cache in ~/.cache/zerogpu-desktop-bench); --quick about 1.
+A full run takes about 8 minutes on 2 cores, most of it the evaluation benchmarks (the first
+one ~20 s more, to freeze the bare window and fill the bytecode cache in
+~/.cache/zerogpu-desktop-bench); --quick about 3.
 """
 
 from __future__ import annotations
