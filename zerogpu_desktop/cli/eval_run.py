@@ -19,15 +19,14 @@ from zerogpu_desktop.cli.context import CommandContext, UsageError
 from zerogpu_desktop.cli.eval_print import ProgressLine, print_cases, print_summary
 from zerogpu_desktop.cli.history_sink import WriterHistorySink
 from zerogpu_desktop.cli.output import is_terminal, report
+from zerogpu_desktop.cli.run_setup import command_connection, command_runner
 from zerogpu_desktop.cli.send import parse_vars
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.storage import ensure_data_dir
-from zerogpu_desktop.storage.calibration import CalibrationStore
 from zerogpu_desktop.storage.history.types import HistoryError
 from zerogpu_desktop.storage.history.writer import HistoryWriter
 from zerogpu_desktop.storage.presets.store import PresetStore
-from zerogpu_desktop.storage.settings import SettingsStore
-from zerogpu_desktop.workbench.connection import Connection, resolve_connection
+from zerogpu_desktop.workbench.connection import Connection
 from zerogpu_desktop.workbench.evaluate.dataset import load_dataset
 from zerogpu_desktop.workbench.evaluate.engine import EvaluationReport, Evaluator
 from zerogpu_desktop.workbench.evaluate.export import export_evaluation, export_format_for
@@ -35,9 +34,6 @@ from zerogpu_desktop.workbench.evaluate.plan import CURRENT_PROMPT, EvaluationPl
 from zerogpu_desktop.workbench.evaluate.store import open_evaluation_store
 from zerogpu_desktop.workbench.evaluate.summary import SummaryBuilder
 from zerogpu_desktop.workbench.evaluate.types import CellKey, DatasetError, EvaluationState
-from zerogpu_desktop.workbench.learning import CalibrationBook, ModelMemory
-from zerogpu_desktop.workbench.preflight import missing_configuration
-from zerogpu_desktop.workbench.runner import Runner
 from zerogpu_desktop.workbench.spec import PromptSpec
 
 __all__ = ["resume_evaluation", "run_evaluation"]
@@ -140,28 +136,17 @@ def _evaluate(
 ) -> int:
     if context.settings_problem:
         report(context.settings_problem, stderr)
-    key, key_problem = context.load_api_key()
-    connection = resolve_connection(
-        context.settings,
-        context.overrides,
-        api_key=key,
-        timeout=args.timeout,
-        max_retries=args.max_retries,
-    )
-    missing = missing_configuration(connection, "cli", key_problem=key_problem)
-    if missing is not None:
-        report(missing.as_line(), stderr)
-        return missing.exit_code
+    connection = command_connection(args, context, stderr)
+    if isinstance(connection, int):
+        return connection
     ensure_data_dir(context.data_dir)
-    calibration_store = CalibrationStore(context.data_dir)
     writer = HistoryWriter(context.data_dir)
-    runner = Runner(
-        source="cli",
-        history_source="evaluate",
-        calibration=CalibrationBook(calibration_store, calibration=calibration_store.read().value),
-        models=ModelMemory(SettingsStore(context.data_dir), settings=context.settings),
-        history=WriterHistorySink(writer, stderr),
+    runner = command_runner(
+        context,
+        WriterHistorySink(writer, stderr),
+        stderr,
         concurrency=plan.concurrency,
+        history_source="evaluate",
     )
     worker = background.Worker("zerogpu-evaluation-store")
     try:

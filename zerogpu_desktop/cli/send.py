@@ -16,17 +16,15 @@ from zerogpu_desktop.api.models import Response
 from zerogpu_desktop.cli.context import CommandContext, UsageError
 from zerogpu_desktop.cli.history_sink import StoreHistorySink
 from zerogpu_desktop.cli.output import report, write_data
+from zerogpu_desktop.cli.run_setup import command_connection, command_runner
 from zerogpu_desktop.cli.stdin_text import StdinError, read_stdin_text
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.safe_text import has_lone_surrogates, safe_for_display
-from zerogpu_desktop.storage.calibration import CalibrationStore
 from zerogpu_desktop.storage.presets.store import Preset, PresetStore
-from zerogpu_desktop.storage.settings import SettingsStore
-from zerogpu_desktop.workbench.connection import Connection, resolve_connection
-from zerogpu_desktop.workbench.learning import CalibrationBook, ModelMemory
+from zerogpu_desktop.workbench.connection import Connection
 from zerogpu_desktop.workbench.outcome import RunOutcome
-from zerogpu_desktop.workbench.preflight import missing_configuration, render_or_refuse
+from zerogpu_desktop.workbench.preflight import render_or_refuse
 from zerogpu_desktop.workbench.runner import Runner
 from zerogpu_desktop.workbench.spec import PromptSpec
 
@@ -144,29 +142,10 @@ def run(
     if has_lone_surrogates(sent.system_prompt + sent.user_prompt):  # an argument not UTF-8
         report("The prompt is not valid UTF-8 text: give it as UTF-8.", stderr)
         return ExitCode.USAGE
-    key, key_problem = context.load_api_key()
-    connection = resolve_connection(
-        context.settings,
-        context.overrides,
-        api_key=key,
-        timeout=args.timeout,
-        max_retries=args.max_retries,
-        max_response_mb=args.max_response_mb,
-    )
-    missing = missing_configuration(connection, "cli", key_problem=key_problem)
-    if missing is not None:
-        return _refuse(missing, stderr)
-    calibration_store = CalibrationStore(context.data_dir)
-    calibration = calibration_store.read()
-    if calibration.problem:
-        report(calibration.problem, stderr)
-    runner = Runner(
-        source="cli",
-        calibration=CalibrationBook(calibration_store, calibration=calibration.value),
-        models=ModelMemory(SettingsStore(context.data_dir), settings=context.settings),
-        history=StoreHistorySink(context.data_dir, stderr),
-        concurrency=1,
-    )
+    connection = command_connection(args, context, stderr)
+    if isinstance(connection, int):
+        return connection
+    runner = command_runner(context, StoreHistorySink(context.data_dir, stderr), stderr)
     try:
         outcome = asyncio.run(_run_once(runner, spec, connection))
     except KeyboardInterrupt:
