@@ -8,6 +8,7 @@ import textwrap
 
 WORKBENCH_MODULES = (
     "client_pool",
+    "compare",
     "connection",
     "handle",
     "learning",

@@ -63,8 +63,19 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress_defaults: bool) -> 
     )
 
 
-def _send_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", "-m", help="model ID from your dashboard (or the preset's)")
+def _send_arguments(parser: argparse.ArgumentParser, *, compare: bool = False) -> None:
+    """`send`'s arguments; `compare` takes `--model` several times and can print JSON."""
+    if compare:
+        parser.add_argument(
+            "--model",
+            "-m",
+            action="append",
+            default=[],
+            help="a model to compare (repeatable, 2 to 6)",
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+    else:
+        parser.add_argument("--model", "-m", help="model ID from your dashboard (or the preset's)")
     parser.add_argument("--system", "-s", metavar="TEXT", help="system prompt")
     parser.add_argument("--preset", "-p", metavar="NAME", help="start from a saved preset")
     parser.add_argument(
@@ -116,7 +127,7 @@ def _send_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the user prompt; '-' reads stdin; omitted: the preset's, else stdin",
     )
-    parser.set_defaults(command=lazy("send", "run"))
+    parser.set_defaults(command=lazy("compare_cmd" if compare else "send", "run"))
 
 
 def _presets_arguments(parser: argparse.ArgumentParser) -> None:
@@ -189,6 +200,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(send_parser, suppress_defaults=True)
     _send_arguments(send_parser)
+
+    compare_parser = commands.add_parser(
+        "compare",
+        help="send one prompt to several models at once, answers side by side",
+        description="Send one prompt to 2 to 6 models at once; each answer is printed under "
+        "a header naming its model (or all as JSON with --json), and a summary table "
+        "(tokens, seconds, truncation) goes to stderr. Every run is added to the history. "
+        "Exits 0 when every model answered, otherwise with the send code of the first "
+        "model, in command-line order, that did not.",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_common(compare_parser, suppress_defaults=True)
+    _send_arguments(compare_parser, compare=True)
 
     diagnose_parser = commands.add_parser(
         "diagnose",
