@@ -36,10 +36,12 @@ from zerogpu_desktop.workbench.preflight import render_or_refuse
 __all__ = ["run"]
 
 
-def _columns(args: argparse.Namespace, stdin: TextIO) -> list[CompareColumn]:
-    context_args = argparse.Namespace(**{**vars(args), "model": (args.model or [None])[0]})
-    context = CommandContext.from_args(args)
-    spec = prompt_spec(context_args, PresetStore(context.data_dir), stdin)
+def _columns(
+    args: argparse.Namespace, context: CommandContext, stdin: TextIO
+) -> list[CompareColumn]:
+    """The columns: `send`'s spec (preset, flags, `--var`) once per `--model`."""
+    first_model = argparse.Namespace(**{**vars(args), "model": (args.model or [None])[0]})
+    spec = prompt_spec(first_model, PresetStore(context.data_dir), stdin)
     models = args.model or ([spec.model] if spec.model else [])
     return model_columns(spec, models)
 
@@ -55,7 +57,7 @@ def run(
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     try:
         context = CommandContext.from_args(args)
-        columns = _columns(args, stdin)
+        columns = _columns(args, context, stdin)
     except (UsageError, CompareError) as exc:
         report(str(exc), stderr)
         return ExitCode.USAGE

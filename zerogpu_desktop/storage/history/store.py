@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -35,6 +34,7 @@ from typing import Any
 from zerogpu_desktop.storage.history.listing import count_query, page_query
 from zerogpu_desktop.storage.history.opening import open_history_db
 from zerogpu_desktop.storage.history.schema import DELETE_TRIGGER, INSERT_TRIGGER
+from zerogpu_desktop.storage.history.transactions import sqlite_errors, transaction
 from zerogpu_desktop.storage.history.types import (
     DailyUsage,
     HistoryError,
@@ -137,7 +137,7 @@ class HistoryStore:
         Raises:
             HistoryError: The database refused the write (locked for too long, disk full).
         """
-        with self._errors("The run could not be saved to the history"):
+        with sqlite_errors("The run could not be saved to the history"):
             cursor = self._conn.execute(_INSERT, row_params(run))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -149,7 +149,7 @@ class HistoryStore:
         the per-row trigger: together about 20 times faster than ``record`` in a loop
         (100,000 runs in seconds). A failure stores none of them.
         """
-        with self._errors("The runs could not be saved to the history"), self._transaction():
+        with sqlite_errors("The runs could not be saved to the history"), transaction(self._conn):
             newest = self._conn.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0]
             self._conn.execute("DROP TRIGGER runs_ai")
             cursor = self._conn.executemany(_INSERT, (row_params(run) for run in runs))
@@ -171,12 +171,12 @@ class HistoryStore:
         Raises:
             HistoryError: The database refused the write; nothing was stored.
         """
-        with self._errors("The runs could not be saved to the history"), self._transaction():
+        with sqlite_errors("The runs could not be saved to the history"), transaction(self._conn):
             return [self.record(run) for run in runs]
 
     def delete(self, run_id: int) -> bool:
         """Delete one run; return whether it existed."""
-        with self._errors("The run could not be deleted"):
+        with sqlite_errors("The run could not be deleted"):
             cursor = self._conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         return cursor.rowcount > 0
 
@@ -187,8 +187,8 @@ class HistoryStore:
         row by row through the delete trigger), then VACUUM rewrites the file without the
         freed pages and the WAL is truncated, so no prompt or answer stays on disk.
         """
-        with self._errors("The history could not be cleared"):
-            with self._transaction():
+        with sqlite_errors("The history could not be cleared"):
+            with transaction(self._conn):
                 count = int(self._conn.execute("SELECT count(*) FROM runs").fetchone()[0])
                 self._conn.execute("DROP TRIGGER runs_ad")
                 self._conn.execute("DELETE FROM runs")
@@ -203,7 +203,7 @@ class HistoryStore:
     def get(self, run_id: int) -> RunRecord | None:
         """The full run with id ``run_id``, or None if there is none."""
         columns = ", ".join(_RECORD_COLUMNS)
-        with self._errors("The run could not be read"):
+        with sqlite_errors("The run could not be read"):
             row = self._conn.execute(
                 f"SELECT {columns} FROM runs WHERE id = ?", (run_id,)
             ).fetchone()
@@ -240,14 +240,14 @@ class HistoryStore:
         if offset < 0 or not 0 < limit <= MAX_PAGE_SIZE:
             raise ValueError(f"bad page: offset={offset}, limit={limit}")
         sql, params = page_query(search, offset, limit, before_id, batch_runs=batch_runs)
-        with self._errors("The history could not be read"):
+        with sqlite_errors("The history could not be read"):
             rows = self._conn.execute(sql, params).fetchall()
         return [_summary(row) for row in rows]
 
     def count(self, search: str = "", *, batch_runs: bool = True) -> int:
         """How many runs there are, or how many match ``search`` (see ``page``)."""
         sql, params = count_query(search, batch_runs=batch_runs)
-        with self._errors("The history could not be read"):
+        with sqlite_errors("The history could not be read"):
             row = self._conn.execute(sql, params).fetchone()
         return int(row[0])
 
@@ -278,7 +278,7 @@ class HistoryStore:
             "FROM runs WHERE created >= ? AND created < ? AND demo = 0 GROUP BY day, model "
             "ORDER BY day, model"
         )
-        with self._errors("Usage could not be read from the history"):
+        with sqlite_errors("Usage could not be read from the history"):
             rows = self._conn.execute(sql, (since, until)).fetchall()
         return [
             DailyUsage(dt.date.fromisoformat(day), model, runs, int(inp), int(out), int(total))
@@ -301,32 +301,6 @@ class HistoryStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the connection autocommits)."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
-
-    @staticmethod
-    @contextmanager
-    def _errors(action: str) -> Iterator[None]:
-        """Turn sqlite3's operational failures into a HistoryError with a sentence.
-
-        ``sqlite3.ProgrammingError`` (e.g. a closed store) is a bug, not a user problem, and
-        passes through unchanged.
-        """
-        try:
-            yield
-        except sqlite3.ProgrammingError:
-            raise
-        except sqlite3.Error as exc:
-            raise HistoryError(f"{action} ({exc or type(exc).__name__}).") from exc
 
 
 def open_history_store(

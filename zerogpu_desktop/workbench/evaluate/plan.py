@@ -13,11 +13,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from zerogpu_desktop.api.tokens import estimate_tokens
+from zerogpu_desktop.workbench.evaluate.dataset import check_against_prompt
 from zerogpu_desktop.workbench.evaluate.types import (
     Case,
     CellKey,
     Dataset,
-    DatasetError,
     EvaluationInfo,
     EvaluationState,
 )
@@ -115,13 +115,9 @@ class EvaluationPlan:
             raise PlanError("The token budget must be a positive number of tokens.")
         if not self.prompt.user_prompt.strip():
             raise PlanError("The user prompt is empty: write the prompt to evaluate first.")
-        given = set(self.dataset.columns) | set(self.prompt.variables)
-        for name in self.prompt.variable_names():
-            if name not in given:
-                raise DatasetError(
-                    f'{self.dataset.name} has no column "{name}", which the prompt uses as '
-                    f"{{{{{name}}}}}. Add the column, or give it a value with --var."
-                )
+        constants = self.prompt.variables  # `--var` values stand in for a missing column
+        needed = [name for name in self.prompt.variable_names() if name not in constants]
+        check_against_prompt(self.dataset, needed)
 
     @property
     def cells_total(self) -> int:

@@ -19,7 +19,8 @@ from typing import Any
 from zerogpu_desktop.safe_text import replace_surrogates
 from zerogpu_desktop.storage.history.opening import open_history_db
 from zerogpu_desktop.storage.history.store import HISTORY_FILE_NAME
-from zerogpu_desktop.storage.history.types import HistoryError, status_from_db
+from zerogpu_desktop.storage.history.transactions import sqlite_errors, transaction
+from zerogpu_desktop.storage.history.types import status_from_db
 from zerogpu_desktop.storage.history.values import token_count
 from zerogpu_desktop.workbench.evaluate.types import (
     Case,
@@ -77,7 +78,7 @@ class EvaluationStore:
         demo: bool = False,
     ) -> int:
         """Stores a new evaluation with its cases; returns its id."""
-        with self._errors("The evaluation could not be saved"), self._transaction():
+        with sqlite_errors("The evaluation could not be saved"), transaction(self._conn):
             cursor = self._conn.execute(
                 "INSERT INTO evaluations (created, title, source, state, system_prompt, "
                 "user_prompt, response_format, prompt_fingerprint, prompt_version, "
@@ -127,14 +128,14 @@ class EvaluationStore:
         return evaluation_id
 
     def set_state(self, evaluation_id: int, state: EvaluationState) -> None:
-        with self._errors("The evaluation could not be saved"):
+        with sqlite_errors("The evaluation could not be saved"):
             self._conn.execute(
                 "UPDATE evaluations SET state = ? WHERE id = ?", (state.value, evaluation_id)
             )
 
     def save_results(self, evaluation_id: int, results: Sequence[CellResult]) -> None:
         """Stores a batch of results in one transaction (a re-run cell replaces its row)."""
-        with self._errors("The evaluation's results could not be saved"), self._transaction():
+        with sqlite_errors("The evaluation's results could not be saved"), transaction(self._conn):
             self._conn.executemany(
                 f"INSERT OR REPLACE INTO evaluation_results (evaluation_id, {_RESULT_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -143,7 +144,7 @@ class EvaluationStore:
 
     def delete(self, evaluation_id: int) -> bool:
         """Deletes an evaluation and its results (the history keeps the runs)."""
-        with self._errors("The evaluation could not be deleted"), self._transaction():
+        with sqlite_errors("The evaluation could not be deleted"), transaction(self._conn):
             for table in ("evaluation_results", "evaluation_cases"):
                 self._conn.execute(f"DELETE FROM {table} WHERE evaluation_id = ?", (evaluation_id,))
             cursor = self._conn.execute("DELETE FROM evaluations WHERE id = ?", (evaluation_id,))
@@ -162,12 +163,6 @@ class EvaluationStore:
             "SELECT columns FROM evaluations WHERE id = ?", (evaluation_id,)
         ).fetchone()
         return tuple(str(name) for name in json.loads(row[0])) if row else ()
-
-    def is_demo(self, evaluation_id: int) -> bool:
-        row = self._conn.execute(
-            "SELECT demo FROM evaluations WHERE id = ?", (evaluation_id,)
-        ).fetchone()
-        return bool(row and row[0])
 
     def cases(self, evaluation_id: int) -> list[Case]:
         rows = self._conn.execute(
@@ -215,17 +210,15 @@ class EvaluationStore:
 
     def listing(self, limit: int = 100) -> list[EvaluationListing]:
         """The newest evaluations first, with their counts."""
+        # One pass over each evaluation's results for all four counts (not a pass each).
         rows = self._conn.execute(
             f"SELECT {_INFO_COLUMNS}, "
             "(SELECT count(*) FROM evaluation_cases c WHERE c.evaluation_id = e.id), "
-            "(SELECT count(*) FROM evaluation_results r WHERE r.evaluation_id = e.id), "
-            "(SELECT count(*) FROM evaluation_results r WHERE r.evaluation_id = e.id "
-            "AND status = 'passed'), "
-            "(SELECT count(*) FROM evaluation_results r WHERE r.evaluation_id = e.id "
-            "AND status = 'failed'), "
-            "(SELECT count(*) FROM evaluation_results r WHERE r.evaluation_id = e.id "
-            "AND status = 'error') "
-            "FROM evaluations e ORDER BY id DESC LIMIT ?",
+            "count(r.status), coalesce(sum(r.status = 'passed'), 0), "
+            "coalesce(sum(r.status = 'failed'), 0), coalesce(sum(r.status = 'error'), 0) "
+            "FROM (SELECT * FROM evaluations ORDER BY id DESC LIMIT ?) e "
+            "LEFT JOIN evaluation_results r ON r.evaluation_id = e.id "
+            "GROUP BY e.id ORDER BY e.id DESC",
             (limit,),
         )
         return [EvaluationListing(_info(row[:14]), *row[14:]) for row in rows]
@@ -250,42 +243,6 @@ class EvaluationStore:
             "SELECT models FROM evaluations WHERE id = ?", (evaluation_id,)
         ).fetchone()
         return [str(model) for model in json.loads(row[0])] if row else []
-
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._conn)
-
-    @staticmethod
-    def _errors(action: str) -> _Errors:
-        return _Errors(action)
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (the connection autocommits)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def __enter__(self) -> None:
-        self._conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        self._conn.execute("ROLLBACK" if kind is not None else "COMMIT")
-
-
-class _Errors:
-    """SQLite's operational failures become a `HistoryError` with a sentence."""
-
-    def __init__(self, action: str) -> None:
-        self._action = action
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, _: object
-    ) -> None:
-        if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.ProgrammingError):
-            raise HistoryError(f"{self._action} ({exc or kind}).") from exc
 
 
 def open_evaluation_store(data_dir: Path, *, check: bool = False) -> EvaluationStore:
