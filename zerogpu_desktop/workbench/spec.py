@@ -39,7 +39,9 @@ class PromptSpec:
         response_format: The `text.format.type` asked for (surrounding spaces are removed);
             "text" unless the user chose another.
         preset_name: The preset this spec came from, or None.
-        preset_version: That preset's version, or None.
+        preset_version: That preset's version, or None (None too when the prompts were
+            edited after loading it: the run then came from no stored version).
+        preset_id: The preset's stable id (renaming keeps it), or None.
     """
 
     model: str
@@ -50,6 +52,7 @@ class PromptSpec:
     response_format: ResponseFormat = DEFAULT_RESPONSE_FORMAT
     preset_name: str | None = None
     preset_version: int | None = None
+    preset_id: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "model", self.model.strip())

@@ -238,5 +238,7 @@ def test_written_file_is_pretty_utf8_with_only_documented_fields(tmp_path: Path)
         "variables",
         "created",
         "updated",
+        "id",
+        "version",
     }
     assert _other_files(tmp_path) == set()  # no temporary files left behind

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from zerogpu_desktop.storage.presets.merge import merge_import
+from zerogpu_desktop.storage.presets.merge import plan_import
 from zerogpu_desktop.storage.presets.store import (
     ImportBatch,
     Preset,
@@ -48,7 +49,11 @@ def test_export_then_import_into_another_folder_round_trips(
     other = PresetStore(tmp_path)  # a different data folder
     report = other.import_file(target)
     assert report.added == ("One", "Two")
-    assert other.list() == store.list()
+    # A plain export carries no ids: the imported presets are new ones here, at version 1.
+    assert [replace(p, preset_id="") for p in other.list()] == [
+        replace(p, preset_id="") for p in store.list()
+    ]
+    assert {p.preset_id for p in other.list()}.isdisjoint(p.preset_id for p in store.list())
 
 
 def test_export_of_selected_names_keeps_their_order(tmp_path: Path, store: PresetStore) -> None:
@@ -94,7 +99,7 @@ def test_export_format_is_the_documented_one() -> None:
         ("[1, 2]", "not a JSON object"),
         ('{"version": 1, "presets": []}', '"format" should be "zerogpu-desktop-presets"'),
         (_document(format="other-app"), '"format" should be'),
-        (_document(version=2), "format version 2, but this version of ZeroGPU Desktop reads"),
+        (_document(version=3), "format version 3, but this version of ZeroGPU Desktop reads"),
         (_document(version="1"), 'no valid "version"'),
         (_document(version=True), 'no valid "version"'),
         (_document(presets={"a": 1}), 'no "presets" list'),
@@ -169,16 +174,14 @@ def test_renamed_imports_avoid_every_name_in_the_store_and_the_batch() -> None:
     existing = [make("X"), make("X (imported)")]
     batch = ImportBatch((make("X"), make("X (imported 2)")))
 
-    merged, report = merge_import(existing, batch, "rename", now=5.0)
+    placements, report = plan_import(existing, batch, "rename", now=5.0)
 
     # "X (imported 2)" is claimed by the batch itself, so the renamed "X" skips it too.
     assert report.renamed == (("X", "X (imported 3)"),)
     assert report.added == ("X (imported 2)",)
-    assert sorted(p.name for p in merged) == [
-        "X",
-        "X (imported 2)",
-        "X (imported 3)",
-        "X (imported)",
+    assert [(p.preset.name, p.file_key, p.replaces) for p in placements] == [
+        ("X (imported 3)", "x", None),
+        ("X (imported 2)", "x (imported 2)", None),
     ]
 
 

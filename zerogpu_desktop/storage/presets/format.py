@@ -7,26 +7,37 @@ dropped into another data folder as ``presets.json`` and a ``presets.json`` can 
 Reading is tolerant per entry (one bad preset costs that preset, reported, never the others)
 and strict about the envelope when importing (a file that is not a presets file is refused
 with a sentence saying why, instead of importing nothing silently).
+
+Format version 1 is a plain export (and ``presets.json``, whose entries also carry ``id`` and
+``version``); version 2, written only on request, adds each preset's versions. A plain export
+stays version 1 so that every older app still imports it.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zerogpu_desktop.response_format import DEFAULT_RESPONSE_FORMAT, is_valid_response_format
+from zerogpu_desktop.api.json_limits import JSONLimitError, check_json_limits
 from zerogpu_desktop.safe_text import replace_surrogates, safe_for_display
 from zerogpu_desktop.storage.coerce import token_limit_or_none
 from zerogpu_desktop.storage.local_files import (
+    MAX_LOCAL_FILE_BYTES,
     FileContentError,
     os_reason,
     parse_json,
     read_capped,
 )
+from zerogpu_desktop.storage.presets.format_values import (
+    format_or_default,
+    string_pairs,
+    time_or_zero,
+    whole_number_or_zero,
+)
+from zerogpu_desktop.storage.presets.ids import valid_preset_id
 from zerogpu_desktop.storage.presets.names import (
     PresetError,
     clean_preset_name,
@@ -34,9 +45,14 @@ from zerogpu_desktop.storage.presets.names import (
     require_safe_name,
 )
 from zerogpu_desktop.storage.presets.types import Preset, PresetFileReadError, PresetFormatError
+from zerogpu_desktop.storage.presets.version_json import read_versions, version_to_json
+from zerogpu_desktop.storage.presets.versions import MAX_VERSION_NUMBER, PresetVersion
 
 FORMAT_ID = "zerogpu-desktop-presets"
 FORMAT_VERSION = 1
+"""A plain export, and ``presets.json``."""
+FORMAT_VERSION_WITH_VERSIONS = 2
+"""An export with every preset's versions; the highest version this app reads."""
 PRESET_FIELDS = (
     "name",
     "model",
@@ -49,6 +65,8 @@ PRESET_FIELDS = (
     "response_format",
 )
 """Every field a preset entry is written with; nothing else is ever exported."""
+STORE_FIELDS = (*PRESET_FIELDS, "id", "version")
+"""An entry of ``presets.json``, and of a format-2 export before its ``versions``."""
 _TEXT_FIELDS = ("model", "system_prompt", "user_prompt")
 
 
@@ -63,10 +81,15 @@ class ImportBatch:
         presets: The readable presets, in file order, names unique (case-insensitively).
         skipped: One sentence per entry that could not be read, e.g.
             ``'Entry 3 was skipped: its "name" is missing.'``
+        versions: The versions a format-2 file gave each preset, by ``name_key`` of its
+            name in the file, oldest first.
+        notes: One sentence per version (or list of versions) left out of a readable entry.
     """
 
     presets: tuple[Preset, ...]
     skipped: tuple[str, ...] = ()
+    versions: Mapping[str, tuple[PresetVersion, ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 def preset_to_json(preset: Preset) -> dict[str, Any]:
@@ -84,12 +107,23 @@ def preset_to_json(preset: Preset) -> dict[str, Any]:
     }
 
 
-def presets_document(presets: Iterable[Preset]) -> dict[str, Any]:
-    """The whole JSON object for ``presets``: the envelope plus one entry each."""
+def store_entry(preset: Preset) -> dict[str, Any]:
+    """An entry of ``presets.json``: the exported fields plus the id and version number."""
+    return {**preset_to_json(preset), "id": preset.preset_id, "version": preset.version}
+
+
+def presets_document(presets: Iterable[Preset], *, with_ids: bool = False) -> dict[str, Any]:
+    """The whole JSON object for ``presets``: the envelope plus one entry each.
+
+    Args:
+        presets: What to write.
+        with_ids: Also write each id and version number (``presets.json``, not exports).
+    """
+    entry = store_entry if with_ids else preset_to_json
     return {
         "format": FORMAT_ID,
         "version": FORMAT_VERSION,
-        "presets": [preset_to_json(p) for p in presets],
+        "presets": [entry(p) for p in presets],
     }
 
 
@@ -102,8 +136,50 @@ def export_presets(presets: Iterable[Preset]) -> str:
     Returns:
         Pretty-printed UTF-8-safe JSON text ending in a newline.
     """
-    text = json.dumps(presets_document(presets), ensure_ascii=False, indent=2, allow_nan=False)
-    return text + "\n"
+    return _json_text(presets_document(presets))
+
+
+def export_with_versions(items: Iterable[tuple[Preset, Sequence[PresetVersion]]]) -> str:
+    """Serialise presets with their versions as format version 2.
+
+    Args:
+        items: Each preset (with its id and current number) and its versions, oldest first.
+    """
+    document = {
+        "format": FORMAT_ID,
+        "version": FORMAT_VERSION_WITH_VERSIONS,
+        "presets": [
+            {**store_entry(preset), "versions": [version_to_json(v) for v in versions]}
+            for preset, versions in items
+        ],
+    }
+    return _json_text(document)
+
+
+def check_importable(text: str) -> None:
+    """Refuse an export that no import could read back (too large, or too many values).
+
+    Raises:
+        PresetFormatError: The sentence, saying how to make the export smaller.
+    """
+    encoded = text.encode("utf-8")
+    problem = None
+    if len(encoded) > MAX_LOCAL_FILE_BYTES:
+        problem = f"would be larger than {MAX_LOCAL_FILE_BYTES // (1024 * 1024)} MiB"
+    else:
+        try:
+            check_json_limits(encoded)
+        except JSONLimitError as exc:
+            problem = f"would be too large to import ({exc.reason})"
+    if problem:
+        raise PresetFormatError(
+            f"This export with versions {problem}: export fewer presets at a time, or "
+            "export without versions."
+        )
+
+
+def _json_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def read_import_file(path: Path) -> ImportBatch:
@@ -151,8 +227,17 @@ def parse_import(text: str | bytes) -> ImportBatch:
         raise PresetFormatError(f"This is not a presets file: it {exc.reason}.") from None
     check_envelope(data, strict=True)
     assert isinstance(data, dict)
-    presets, skipped = read_entries(data["presets"], strict_names=True)
-    return ImportBatch(tuple(presets), tuple(skipped))
+    kept, skipped = _kept_entries(data["presets"], strict_names=True)
+    if data["version"] < FORMAT_VERSION_WITH_VERSIONS:
+        return ImportBatch(tuple(preset for _, preset in kept), tuple(skipped))
+    versions: dict[str, tuple[PresetVersion, ...]] = {}
+    notes: list[str] = []
+    for item, preset in kept:
+        found, left_out = read_versions(item.get("versions", []))
+        versions[name_key(preset.name)] = tuple(found)
+        shown = safe_for_display(preset.name)
+        notes.extend(f'In "{shown}": {sentence}' for sentence in left_out)
+    return ImportBatch(tuple(preset for _, preset in kept), tuple(skipped), versions, tuple(notes))
 
 
 def check_envelope(data: object, *, strict: bool) -> None:
@@ -177,10 +262,11 @@ def check_envelope(data: object, *, strict: bool) -> None:
     version = data.get("version")
     if strict and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
         raise PresetFormatError('This presets file has no valid "version" number.')
-    if strict and isinstance(version, int) and version > FORMAT_VERSION:
+    if strict and isinstance(version, int) and version > FORMAT_VERSION_WITH_VERSIONS:
         raise PresetFormatError(
             f"This presets file has format version {version}, but this version of ZeroGPU "
-            f"Desktop reads version {FORMAT_VERSION}. Update the app to import it."
+            f"Desktop reads versions up to {FORMAT_VERSION_WITH_VERSIONS}. Update the app to "
+            "import it."
         )
     if not isinstance(data.get("presets"), list):
         raise PresetFormatError('This is not a presets file: it has no "presets" list.')
@@ -201,7 +287,15 @@ def read_entries(items: list[Any], *, strict_names: bool = False) -> tuple[list[
     Returns:
         The presets in order, and one sentence per skipped entry.
     """
-    presets: list[Preset] = []
+    kept, skipped = _kept_entries(items, strict_names=strict_names)
+    return [preset for _, preset in kept], skipped
+
+
+def _kept_entries(
+    items: list[Any], *, strict_names: bool
+) -> tuple[list[tuple[dict[str, Any], Preset]], list[str]]:
+    """``read_entries``, keeping each entry's JSON object beside its preset."""
+    kept: list[tuple[dict[str, Any], Preset]] = []
     skipped: list[str] = []
     seen: set[str] = set()
     for number, item in enumerate(items, start=1):
@@ -218,8 +312,8 @@ def read_entries(items: list[Any], *, strict_names: bool = False) -> tuple[list[
             )
             continue
         seen.add(key)
-        presets.append(preset)
-    return presets, skipped
+        kept.append((item, preset))
+    return kept, skipped
 
 
 def preset_from_json(item: object, *, strict_name: bool = False) -> Preset:
@@ -263,32 +357,10 @@ def preset_from_json(item: object, *, strict_name: bool = False) -> Preset:
         system_prompt=texts["system_prompt"],
         user_prompt=texts["user_prompt"],
         input_token_limit=token_limit_or_none(item.get("input_token_limit")),
-        response_format=_format_or_default(item.get("response_format")),
-        variables=_string_pairs(item.get("variables")),
-        created=_time_or_zero(item.get("created")),
-        updated=_time_or_zero(item.get("updated")),
+        response_format=format_or_default(item.get("response_format")),
+        variables=string_pairs(item.get("variables")),
+        created=time_or_zero(item.get("created")),
+        updated=time_or_zero(item.get("updated")),
+        preset_id=valid_preset_id(item.get("id")),
+        version=whole_number_or_zero(item.get("version"), MAX_VERSION_NUMBER),
     )
-
-
-def _format_or_default(value: object) -> str:
-    """A file from before the field (or with an unusable value) asks for "text", as then."""
-    if isinstance(value, str) and is_valid_response_format(value):
-        return value
-    return DEFAULT_RESPONSE_FORMAT
-
-
-def _string_pairs(value: object) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        return {}
-    return {
-        replace_surrogates(k): replace_surrogates(v)
-        for k, v in value.items()
-        if isinstance(k, str) and isinstance(v, str)
-    }
-
-
-def _time_or_zero(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return 0.0
-    number = float(value)
-    return number if math.isfinite(number) and number >= 0 else 0.0

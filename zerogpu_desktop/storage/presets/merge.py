@@ -2,7 +2,9 @@
 
 A pure function over lists so every conflict rule can be tested without files, and so the
 store writes the merged result in one atomic save (an import is all or nothing on disk).
-Overwriting is never the default: "replace" must be passed explicitly.
+Overwriting is never the default: "replace" must be passed explicitly. What the merge
+decides per entry (a new preset, or the replacement of which one) is kept in a
+``Placement``, because ids and versions follow from it (``import_versions``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class ImportReport:
         skipped: Names not imported because the name was taken and "skip" was chosen.
         replaced: Names whose existing preset was overwritten ("replace" was chosen).
         unreadable: One sentence per entry of the file that could not be read at all.
+        notes: One sentence per version left out of an entry that was read.
     """
 
     added: tuple[str, ...] = ()
@@ -43,6 +46,7 @@ class ImportReport:
     skipped: tuple[str, ...] = ()
     replaced: tuple[str, ...] = ()
     unreadable: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def imported_count(self) -> int:
@@ -63,10 +67,32 @@ class ImportReport:
         count = self.imported_count
         noun = "preset" if count == 1 else "presets"
         detail = f" ({', '.join(parts)})" if parts else ""
-        reasons = " ".join(self.unreadable[:_REASONS_SHOWN])
-        if len(self.unreadable) > _REASONS_SHOWN:
-            reasons += f" ({len(self.unreadable) - _REASONS_SHOWN} more like these.)"
+        reasons = " ".join([_first(self.unreadable), _first(self.notes)]).strip()
         return f"Imported {count} {noun}{detail}." + (f" {reasons}" if reasons else "")
+
+
+def _first(sentences: Sequence[str]) -> str:
+    """The first few sentences, and how many more there are."""
+    text = " ".join(sentences[:_REASONS_SHOWN])
+    if len(sentences) > _REASONS_SHOWN:
+        text += f" ({len(sentences) - _REASONS_SHOWN} more like these.)"
+    return text
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one imported preset goes.
+
+    Attributes:
+        preset: The preset as it will be stored: its name here, times filled in (its id
+            and version number are still the file's).
+        file_key: ``name_key`` of its name in the file, to find the versions it brought.
+        replaces: The existing preset it replaces ("replace"), or None for a new preset.
+    """
+
+    preset: Preset
+    file_key: str
+    replaces: Preset | None = None
 
 
 def conflicting_names(existing: Sequence[Preset], batch: ImportBatch) -> list[str]:
@@ -75,13 +101,13 @@ def conflicting_names(existing: Sequence[Preset], batch: ImportBatch) -> list[st
     return [p.name for p in batch.presets if name_key(p.name) in taken]
 
 
-def merge_import(
+def plan_import(
     existing: Sequence[Preset],
     batch: ImportBatch,
     on_conflict: ConflictPolicy,
     now: float,
-) -> tuple[list[Preset], ImportReport]:
-    """Return the presets after importing ``batch``, and what happened to each one.
+) -> tuple[list[Placement], ImportReport]:
+    """Decide where each preset of ``batch`` goes, and report what happens to each one.
 
     Args:
         existing: The store's presets.
@@ -90,16 +116,20 @@ def merge_import(
             existing preset alone, "replace" overwrites it.
         now: Unix time for presets whose file gave no times.
 
+    Returns:
+        A placement per preset that is added, renamed or replaces another, in file order.
+
     Raises:
         ValueError: ``on_conflict`` is not one of CONFLICT_POLICIES (a typo must not fall
             through to an overwrite).
     """
     if on_conflict not in CONFLICT_POLICIES:
         raise ValueError(f"on_conflict must be one of {CONFLICT_POLICIES}, not {on_conflict!r}")
-    merged = {name_key(p.name): p for p in existing}
+    present = {name_key(p.name): p for p in existing}
     # Names a renamed import must avoid: every existing name, and every name in the batch
     # (a later entry may be called exactly "x (imported)").
-    taken = set(merged) | {name_key(p.name) for p in batch.presets}
+    taken = set(present) | {name_key(p.name) for p in batch.presets}
+    placements: list[Placement] = []
     added: list[str] = []
     renamed: list[tuple[str, str]] = []
     skipped: list[str] = []
@@ -107,18 +137,19 @@ def merge_import(
     for incoming in batch.presets:
         preset = _with_times(incoming, now)
         key = name_key(preset.name)
-        if key not in merged:
-            merged[key] = preset
+        if key not in present:
+            present[key] = preset
+            placements.append(Placement(preset, key))
             added.append(preset.name)
         elif on_conflict == "skip":
             skipped.append(preset.name)
         elif on_conflict == "replace":
-            merged[key] = preset
+            placements.append(Placement(preset, key, present[key]))
             replaced.append(preset.name)
         else:
             new_name = unique_name(preset.name, taken, RENAME_LABEL)
             taken.add(name_key(new_name))
-            merged[name_key(new_name)] = replace(preset, name=new_name)
+            placements.append(Placement(replace(preset, name=new_name), key))
             renamed.append((preset.name, new_name))
     report = ImportReport(
         added=tuple(added),
@@ -126,8 +157,9 @@ def merge_import(
         skipped=tuple(skipped),
         replaced=tuple(replaced),
         unreadable=batch.skipped,
+        notes=batch.notes,
     )
-    return list(merged.values()), report
+    return placements, report
 
 
 def _with_times(preset: Preset, now: float) -> Preset:

@@ -1,59 +1,49 @@
-"""Named prompt presets in ``<data dir>/presets.json``: list, save, rename, import, export.
+"""Named prompt presets in ``<data dir>/presets.json``, and their versions beside it.
 
-File format (also ``docs/preset-format.md``); the store's file and every export are the same::
+The format is specified in ``docs/preset-format.md``. In short: ``{"format":
+"zerogpu-desktop-presets", "version": 1, "presets": [...]}``, each entry with ``name``,
+``model``, ``system_prompt``, ``user_prompt``, ``input_token_limit``, ``variables``,
+``created``, ``updated`` and ``response_format``. ``presets.json`` adds each preset's stable
+``id`` and current ``version`` number; an export with versions is format version 2 and adds
+``versions``, every version oldest first. A plain export has the nine fields and nothing
+else: there is no field for the API key, and none can be added by accident, as entries are
+built field by field from a ``Preset``. Reading is tolerant: unknown fields are ignored, a
+bad limit/variables/time falls back to "unknown", a missing or wrongly typed name or prompt
+makes that one entry unreadable (reported and skipped; the others load). An entry without an
+id (a file from before versions) gets one derived from its name and creation time, and
+version 1.
 
-    {
-      "format": "zerogpu-desktop-presets",   // required in imports; marks the file's kind
-      "version": 1,                          // integer; imports refuse versions above 1
-      "presets": [
-        {
-          "name": "Summarise",               // required; trimmed, 1-200 chars, one line,
-                                             // unique ignoring case
-          "model": "some-model-id",          // text; missing means ""
-          "system_prompt": "You are ...",    // text; may hold {{variables}}
-          "user_prompt": "Summarise {{topic}}",
-          "input_token_limit": 8192,         // positive integer or null (unknown)
-          "variables": {"topic": "tides"},   // remembered values, text to text
-          "created": 1718000000.0,           // Unix time, seconds
-          "updated": 1718000100.0
-        }
-      ]
-    }
-
-Those eight entry fields are the only ones ever written. There is no field for the API key,
-and none can be added by accident: entries are built field by field from a ``Preset``.
-Reading is tolerant: unknown fields are ignored, a bad limit/variables/time falls back to
-"unknown", a missing or wrongly typed name or prompt makes that one entry unreadable (it is
-reported and skipped; the others load). Strings are UTF-8 JSON, written unescaped.
-
-Several processes may use one data folder (the window and ``zerogpu-desktop presets import``),
-so the store notices when the file changed on disk and rereads it before the next read or
-change, instead of overwriting another process's edit with a stale copy.
+Every save whose content (model, prompts, input limit, format) changed makes a new version,
+numbered 1, 2, 3... per preset and never reused; so do a restore and a replace by import.
+Versions live in ``<data dir>/preset-versions/<id>.json`` (see ``version_files``), written
+before ``presets.json``: a crash between the two leaves a version the preset does not point
+to yet, never a preset whose current version is lost, and reading rebuilds the current
+version from ``presets.json`` whenever the file lacks it.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from zerogpu_desktop.storage.atomic import atomic_write_text, save_json
-from zerogpu_desktop.storage.loaded import Loaded
+from zerogpu_desktop.storage.atomic import atomic_write_text
 from zerogpu_desktop.storage.local_files import NotARegularFileError, check_replaceable, os_reason
-from zerogpu_desktop.storage.presets.file import read_presets_file
 from zerogpu_desktop.storage.presets.format import (
     ImportBatch,
+    check_importable,
     export_presets,
+    export_with_versions,
     parse_import,
-    presets_document,
     read_import_file,
 )
+from zerogpu_desktop.storage.presets.ids import new_preset_id, valid_preset_id
+from zerogpu_desktop.storage.presets.import_versions import settle_import
 from zerogpu_desktop.storage.presets.merge import (
     ConflictPolicy,
     ImportReport,
     conflicting_names,
-    merge_import,
+    plan_import,
 )
 from zerogpu_desktop.storage.presets.names import (
     InvalidPresetNameError,
@@ -63,6 +53,7 @@ from zerogpu_desktop.storage.presets.names import (
     require_safe_name,
     unique_name,
 )
+from zerogpu_desktop.storage.presets.store_versions import VersionedPresets
 from zerogpu_desktop.storage.presets.types import (
     Preset,
     PresetExistsError,
@@ -71,6 +62,8 @@ from zerogpu_desktop.storage.presets.types import (
     PresetFormatError,
     PresetNotFoundError,
 )
+from zerogpu_desktop.storage.presets.version_files import PresetHistoryFullError
+from zerogpu_desktop.storage.presets.versions import PresetVersion, PresetVersionNotFoundError
 
 __all__ = [
     "ConflictPolicy",
@@ -83,79 +76,27 @@ __all__ = [
     "PresetExportTargetError",
     "PresetFileReadError",
     "PresetFormatError",
+    "PresetHistoryFullError",
     "PresetNotFoundError",
     "PresetStore",
+    "PresetVersion",
+    "PresetVersionNotFoundError",
     "export_presets",
     "parse_import",
     "read_import_file",
 ]
 
-PRESETS_FILE_NAME = "presets.json"
 COPY_LABEL = "copy"
 """Duplicates are called "name (copy)", "name (copy 2)"..."""
 
-_Signature = tuple[int, int, int]
 
+class PresetStore(VersionedPresets):
+    """Keeps the user's presets in ``<data dir>/presets.json``, written atomically on each change,
+    and each preset's versions in its own file beside it.
 
-class PresetStore:
-    """Keeps the user's presets in ``<data dir>/presets.json``, written atomically on each change.
-
-    Reads happen lazily on first use (or ``read()``) and again whenever the file changed on
-    disk. Every change is one atomic write of the whole file, so a crash leaves the old or the
-    new set, never a mix.
-
-    A lazy reread happens inside whatever call needed the presets (``list``, ``save``...),
-    which has no room in its result for a sentence about the file. So the sentence waits in
-    the store until ``take_problem()`` hands it over, once (a later clean reread does not
-    erase it: the file was still moved aside); ``read()`` returns it with its value instead.
-
-    Attributes:
-        path: The presets file.
+    Listing and loading presets never reads a versions file; ``versions``, ``version``,
+    ``restore``, a change of content and an export with versions read that one preset's.
     """
-
-    def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
-        """Create a store; nothing is read until the first call.
-
-        Args:
-            data_dir: The app's data folder (must exist).
-            clock: Source of Unix times for ``created``/``updated``; tests pass a fake one.
-        """
-        self.path = data_dir / PRESETS_FILE_NAME
-        self._clock = clock
-        self._untold_problem: str | None = None
-        self._presets: dict[str, Preset] | None = None
-        self._signature: _Signature | None = None
-
-    def read(self) -> Loaded[list[Preset]]:
-        """Read the file now: the presets sorted by name; never fails for a bad file.
-
-        ``problem`` says when the file was broken (moved aside) or partly unreadable (a copy
-        kept). It also hands over a sentence an earlier lazy reread left untold, when this
-        read has none of its own, so nothing is lost by reading instead of taking.
-        """
-        problem = self._read() or self._untold_problem
-        self._untold_problem = None
-        return Loaded(self._sorted(self._current().values()), problem)
-
-    def load(self) -> list[Preset]:
-        """Just the value of ``read()``, for a caller with nobody to tell about the file.
-
-        The sentence about a broken file exists only in what ``read()`` returns.
-        """
-        return self.read().value
-
-    def take_problem(self) -> str | None:
-        """The newest sentence the lazy rereads found about the file, once; then None.
-
-        Call it after any operation to tell the user what happened to the file meanwhile
-        (another process broke it, and it was moved aside or partly skipped).
-        """
-        problem, self._untold_problem = self._untold_problem, None
-        return problem
-
-    def get(self, name: str) -> Preset | None:
-        """Return the preset called ``name`` (ignoring case and surrounding spaces), or None."""
-        return self._current().get(name_key(name))
 
     def save(self, preset: Preset, *, touch: bool = True) -> Preset:
         """Insert ``preset``, or replace the one with the same name (ignoring case).
@@ -164,6 +105,11 @@ class PresetStore:
         name of a preset already stored (an older file may hold one; it stays editable) and
         a restore with ``touch=False`` (undo gives back what the store itself held).
 
+        Replacing keeps the stored preset's id (whatever ``preset`` carries: a save by name
+        is a save of that preset) and makes a new version when the content changed. A new
+        name keeps the id ``preset`` carries when no other preset has it (undoing a delete
+        brings back its versions), else gets a fresh one, at version 1.
+
         Args:
             preset: What to store.
             touch: Stamp ``updated`` with now, keep the replaced preset's ``created`` (or now
@@ -171,30 +117,36 @@ class PresetStore:
                 a ``delete``.
 
         Returns:
-            The preset as stored.
+            The preset as stored, with its id and version number.
 
         Raises:
             TypeError: ``preset`` is not a ``Preset``.
             InvalidPresetNameError: The name holds control characters or direction overrides.
-            OSError: The file could not be written; the store is unchanged.
+            PresetHistoryFullError: Its versions would no longer fit in their file.
+            OSError: A file could not be written; the store is unchanged.
         """
         if not isinstance(preset, Preset):
             raise TypeError(f"expected Preset, got {type(preset).__name__}")
-        presets = dict(self._current())
-        key = name_key(preset.name)
-        existing = presets.get(key)
+        presets = self._current()
+        existing = presets.get(name_key(preset.name))
+        now: float | None = None
         if touch:
             if existing is None or existing.name != preset.name:
                 require_safe_name(preset.name)
             now = self._clock()
             created = existing.created if existing else (preset.created or now)
             preset = replace(preset, created=created, updated=now)
-        presets[key] = preset
-        self._write(presets)
-        return preset
+        if existing is not None:
+            return self._commit(replace(preset, preset_id=existing.preset_id), existing, now=now)
+        kept_id = valid_preset_id(preset.preset_id)
+        if kept_id and self.get_by_id(kept_id) is None:
+            return self._commit(preset, replace(preset, version=max(preset.version, 1)))
+        return self._commit(replace(preset, preset_id=new_preset_id(), version=1), None)
 
     def rename(self, old: str, new: str) -> Preset:
         """Give the preset ``old`` the name ``new``; changing only the capitals is allowed.
+
+        The id, and so the versions, stay; renaming makes no version.
 
         Raises:
             PresetNotFoundError: No preset is called ``old``.
@@ -218,6 +170,8 @@ class PresetStore:
     def duplicate(self, name: str) -> Preset:
         """Store a copy of ``name`` as "name (copy)" (or "(copy 2)"...) and return it.
 
+        The copy is another preset: a new id, and its current content as version 1.
+
         Raises:
             PresetNotFoundError: No preset is called ``name``.
             OSError: The file could not be written.
@@ -230,6 +184,8 @@ class PresetStore:
             name=unique_name(source.name, presets, COPY_LABEL),
             created=now,
             updated=now,
+            preset_id=new_preset_id(),
+            version=1,
         )
         presets[name_key(copy.name)] = copy
         self._write(presets)
@@ -237,6 +193,9 @@ class PresetStore:
 
     def delete(self, name: str) -> Preset:
         """Remove the preset ``name`` and return it, so undo is ``save(deleted, touch=False)``.
+
+        Its versions file stays, so that undo brings its versions back too; a preset created
+        later under the same name is another preset, with another id and file.
 
         Raises:
             PresetNotFoundError: No preset is called ``name``.
@@ -267,15 +226,25 @@ class PresetStore:
         self._write(presets)
         return updated
 
-    def export_text(self, names: Iterable[str] | None = None) -> str:
+    def export_text(
+        self, names: Iterable[str] | None = None, *, with_versions: bool = False
+    ) -> str:
         """The export of ``names`` (all presets, sorted, when None) in the documented format.
+
+        Args:
+            names: The presets to export, in this order.
+            with_versions: Format 2, with each preset's id and versions; else format 1 (the
+                nine plain fields, which every version of the app imports).
 
         Raises:
             PresetNotFoundError: One of ``names`` does not exist.
+            PresetFormatError: With versions, the file would be larger than an import reads.
         """
-        return export_presets(self._select(names))
+        return self._export(self._select(names), with_versions)
 
-    def export_to_file(self, path: Path, names: Iterable[str] | None = None) -> int:
+    def export_to_file(
+        self, path: Path, names: Iterable[str] | None = None, *, with_versions: bool = False
+    ) -> int:
         """Write an export of ``names`` (all when None) to ``path`` atomically.
 
         Returns:
@@ -283,16 +252,18 @@ class PresetStore:
 
         Raises:
             PresetNotFoundError: One of ``names`` does not exist; no file is written.
+            PresetFormatError: See ``export_text``; no file is written.
             PresetExportTargetError: ``path`` is a device, a named pipe, a folder or a
                 symbolic link; it is left as it is.
             OSError: The file could not be written.
         """
         selected = self._select(names)
+        text = self._export(selected, with_versions)
         try:
             check_replaceable(path)
         except NotARegularFileError as exc:
             raise PresetExportTargetError(path, os_reason(exc)) from None
-        atomic_write_text(path, export_presets(selected))
+        atomic_write_text(path, text)
         return len(selected)
 
     def conflicting_names(self, batch: ImportBatch) -> list[str]:
@@ -309,18 +280,29 @@ class PresetStore:
             on_conflict: For a name that exists: "rename" (default, never loses anything),
                 "skip", or "replace" (overwrites; only when the user chose it).
 
+        New presets keep the versions (and, when free, the id) a format-2 file gave them; a
+        replace keeps the existing preset's id and versions and makes the imported content
+        its next version (see ``import_versions``).
+
         Returns:
             What was added, renamed to what, skipped and replaced.
 
         Raises:
             ValueError: Unknown ``on_conflict``.
-            OSError: The file could not be written; nothing was imported.
+            PresetHistoryFullError: A replaced preset's versions would no longer fit in their
+                file; nothing was imported.
+            OSError: A file could not be written; nothing was imported (a versions file
+                written already belongs to no preset, or is one step ahead of it).
         """
-        merged, report = merge_import(
+        placements, report = plan_import(
             list(self._current().values()), batch, on_conflict, self._clock()
         )
-        if report.added or report.renamed or report.replaced:
-            self._write({name_key(p.name): p for p in merged})
+        if not placements:
+            return report
+        settled = settle_import(self._current(), placements, batch, self._history, self._clock())
+        for preset, versions in settled.version_files:
+            self._files.write(preset, versions)
+        self._write(settled.presets)
         return report
 
     def import_file(self, path: Path, on_conflict: ConflictPolicy = "rename") -> ImportReport:
@@ -336,57 +318,9 @@ class PresetStore:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _find(self, name: str) -> Preset:
-        preset = self.get(name)
-        if preset is None:
-            raise PresetNotFoundError(name.strip())
-        return preset
-
-    def _select(self, names: Iterable[str] | None) -> list[Preset]:
-        if names is None:
-            return self._sorted(self._current().values())
-        return [self._find(name) for name in names]
-
-    def _current(self) -> dict[str, Preset]:
-        """The presets, reread first if the file changed since this store last saw it."""
-        if self._presets is None or _signature(self.path) != self._signature:
-            self._untold_problem = self._read() or self._untold_problem
-        assert self._presets is not None
-        return self._presets
-
-    def _read(self) -> str | None:
-        """Reread the file; return the sentence about it, if any."""
-        content = read_presets_file(self.path)
-        if content.readable or self._presets is None:
-            self._presets = {name_key(p.name): p for p in content.presets}
-        # else: the file was broken and moved aside; what this store holds is the best copy
-        # left, and the next change writes it back.
-        self._signature = _signature(self.path)
-        return content.problem
-
-    def _write(self, presets: dict[str, Preset]) -> None:
-        save_json(self.path, presets_document(presets.values()), what="presets")
-        self._presets = presets
-        self._signature = _signature(self.path)
-
-    @staticmethod
-    def _sorted(presets: Iterable[Preset]) -> list[Preset]:
-        return sorted(presets, key=lambda p: (name_key(p.name), p.name))
-
-    def list(self, filter_text: str = "") -> list[Preset]:
-        """Presets sorted by name (ignoring case) whose name contains ``filter_text``.
-
-        Args:
-            filter_text: Matched case-insensitively anywhere in the name; blank lists all.
-        """
-        wanted = filter_text.strip().casefold()
-        return [p for p in self._sorted(self._current().values()) if wanted in p.name.casefold()]
-
-
-def _signature(path: Path) -> _Signature | None:
-    """What identifies one version of the file: inode, size and modification time."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    def _export(self, presets: list[Preset], with_versions: bool) -> str:
+        if not with_versions:
+            return export_presets(presets)
+        text = export_with_versions((p, self._history(p)[0]) for p in presets)
+        check_importable(text)
+        return text

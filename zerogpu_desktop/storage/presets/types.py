@@ -89,6 +89,10 @@ class Preset:
             them again. Stored read-only (a ``MappingProxyType`` over a private copy).
         created: When the preset was first saved (Unix time); 0.0 until the store saves it.
         updated: When its content last changed (Unix time); 0.0 until the store saves it.
+        preset_id: Its stable id, "" until the store saves it. Renaming keeps it, so its
+            versions and its runs stay its own; a duplicate, or a name deleted and created
+            again, is another preset with another id.
+        version: The number of the version its content is (1, 2, 3...), 0 until saved.
     """
 
     name: str
@@ -100,6 +104,8 @@ class Preset:
     created: float = 0.0
     updated: float = 0.0
     response_format: str = DEFAULT_RESPONSE_FORMAT
+    preset_id: str = ""
+    version: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", clean_preset_name(self.name))
@@ -124,17 +130,26 @@ class Preset:
             if not math.isfinite(stamp) or stamp < 0:
                 raise ValueError(f"Preset.{label} must be a finite time, not {stamp!r}")
             object.__setattr__(self, label, float(stamp))
+        if not isinstance(self.preset_id, str):
+            raise TypeError("Preset.preset_id must be a str")
+        if isinstance(self.version, bool) or not isinstance(self.version, int):
+            raise TypeError("Preset.version must be an int")
+        if self.version < 0:
+            raise ValueError(f"Preset.version cannot be negative, not {self.version}")
 
     def same_content(self, other: Preset) -> bool:
         """Whether ``other`` holds the same prompt setup, ignoring times and variable values.
 
         This is "unsaved changes" as a person means it: what would be sent differs.
         """
-        return (
-            self.name == other.name
-            and self.model == other.model
-            and self.system_prompt == other.system_prompt
-            and self.user_prompt == other.user_prompt
-            and self.input_token_limit == other.input_token_limit
-            and self.response_format == other.response_format
-        )
+        return self.name == other.name and content_of(self) == content_of(other)
+
+
+CONTENT_FIELDS = ("model", "system_prompt", "user_prompt", "input_token_limit", "response_format")
+"""What a version is made of: what a run sends. Not the name (renaming is not an edit of the
+prompt), nor the remembered values or the times."""
+
+
+def content_of(item: object) -> tuple[object, ...]:
+    """The CONTENT_FIELDS of a preset or of one of its versions, to compare the two."""
+    return tuple(getattr(item, name) for name in CONTENT_FIELDS)
