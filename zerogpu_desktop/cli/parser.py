@@ -78,6 +78,24 @@ def _send_arguments(parser: argparse.ArgumentParser, *, compare: bool = False) -
         parser.add_argument("--model", "-m", help="model ID from your dashboard (or the preset's)")
     parser.add_argument("--system", "-s", metavar="TEXT", help="system prompt")
     parser.add_argument("--preset", "-p", metavar="NAME", help="start from a saved preset")
+    if compare:
+        parser.add_argument(
+            "--version",
+            dest="preset_versions",
+            type=int,
+            action="append",
+            default=[],
+            metavar="V",
+            help="a version of the --preset to compare (repeatable, 2 to 6), all on one model",
+        )
+    else:
+        parser.add_argument(
+            "--version",
+            dest="preset_version",
+            type=int,
+            metavar="V",
+            help="run this version of the --preset as it was (without restoring it)",
+        )
     parser.add_argument(
         "--var",
         action="append",
@@ -137,6 +155,11 @@ def _presets_arguments(parser: argparse.ArgumentParser) -> None:
     export = actions.add_parser("export", help="write presets to a file (no key is ever in it)")
     export.add_argument("name", nargs="?", help="one preset; omitted: all of them")
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write")
+    export.add_argument(
+        "--with-versions",
+        action="store_true",
+        help="also write every version (format version 2; older apps cannot import it)",
+    )
     export.set_defaults(command=lazy("presets_cmd", "export_presets"))
     importing = actions.add_parser("import", help="add presets from an exported file")
     importing.add_argument("file", metavar="FILE")
@@ -147,7 +170,19 @@ def _presets_arguments(parser: argparse.ArgumentParser) -> None:
         help="what to do with a name that exists already (default: rename the imported one)",
     )
     importing.set_defaults(command=lazy("presets_cmd", "import_presets"))
-    for sub in (listing, export, importing):
+    versions = actions.add_parser("versions", help="list a preset's versions")
+    versions.add_argument("name", metavar="NAME")
+    versions.set_defaults(command=lazy("presets_cmd", "list_versions"))
+    diff = actions.add_parser("diff", help="what changed between two versions of a preset")
+    diff.add_argument("name", metavar="NAME")
+    diff.add_argument("old", type=int, metavar="V1")
+    diff.add_argument("new", type=int, metavar="V2")
+    diff.set_defaults(command=lazy("presets_cmd", "diff_versions"))
+    restore = actions.add_parser("restore", help="make an earlier version current again")
+    restore.add_argument("name", metavar="NAME")
+    restore.add_argument("number", type=int, metavar="V")
+    restore.set_defaults(command=lazy("presets_cmd", "restore_version"))
+    for sub in (listing, export, importing, versions, diff, restore):
         _add_common(sub, suppress_defaults=True)
 
 
@@ -163,11 +198,31 @@ def _history_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="include the runs of evaluations (`eval show` lists them by case)",
     )
+    listing.add_argument(
+        "--preset", "-p", metavar="NAME", help="only runs of this preset (ignoring case)"
+    )
+    listing.add_argument(
+        "--version",
+        dest="preset_version",
+        type=int,
+        metavar="N",
+        help="only runs of this version of the --preset",
+    )
+    listing.add_argument(
+        "--rating",
+        choices=("good", "bad", "rated"),
+        help="only runs rated good, bad, or either (rated)",
+    )
     listing.set_defaults(command=lazy("history_cmd", "list_runs"))
     show = actions.add_parser("show", help="one run in full")
     show.add_argument("id", type=arg_types.run_id, help="the run's ID, as `history list` shows")
     show.set_defaults(command=lazy("history_cmd", "show_run"))
-    for sub in (listing, show):
+    rate = actions.add_parser("rate", help="rate a run's answer good or bad, with a note")
+    rate.add_argument("id", type=arg_types.run_id, help="the run's ID, as `history list` shows")
+    rate.add_argument("rating", choices=("good", "bad", "none"), help="the verdict; none clears it")
+    rate.add_argument("--note", metavar="TEXT", help="why (at most 2,000 characters; searchable)")
+    rate.set_defaults(command=lazy("history_cmd", "rate_run"))
+    for sub in (listing, show, rate):
         _add_common(sub, suppress_defaults=True)
 
 
@@ -203,12 +258,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare_parser = commands.add_parser(
         "compare",
-        help="send one prompt to several models at once, answers side by side",
-        description="Send one prompt to 2 to 6 models at once; each answer is printed under "
-        "a header naming its model (or all as JSON with --json), and a summary table "
-        "(tokens, seconds, truncation) goes to stderr. Every run is added to the history. "
-        "Exits 0 when every model answered, otherwise with the send code of the first "
-        "model, in command-line order, that did not.",
+        help="send one prompt to several models, or several versions of a preset, at once",
+        description="Send one prompt to 2 to 6 models at once, or 2 to 6 versions of a preset "
+        "(--preset NAME --version V --version W) to one model; each answer is printed under "
+        "a header naming its model or version (or all as JSON with --json), and a summary "
+        "table (tokens, seconds, truncation) goes to stderr. Every run is added to the "
+        "history. Exits 0 when every column answered, otherwise with the send code of the "
+        "first column, in command-line order, that did not; 2 for several models together "
+        "with several versions.",
         epilog=EXIT_CODE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -229,7 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose_parser.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)
     diagnose_parser.set_defaults(command=lazy("diagnose", "run"))
 
-    presets_parser = commands.add_parser("presets", help="list, export and import prompt presets")
+    presets_parser = commands.add_parser(
+        "presets",
+        help="list, export and import prompt presets; list, diff and restore their versions",
+    )
     _presets_arguments(presets_parser)
     history_parser = commands.add_parser("history", help="list, search and show earlier runs")
     _history_arguments(history_parser)

@@ -1,13 +1,15 @@
-"""`zerogpu-desktop presets list | export [NAME] -o FILE | import FILE`."""
+"""`zerogpu-desktop presets list | export [NAME] -o FILE [--with-versions] | import FILE |
+versions NAME | diff NAME V1 V2 | restore NAME V`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from zerogpu_desktop.cli.output import report
+from zerogpu_desktop.cli.output import report, write_data
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage import ensure_data_dir, resolve_data_dir
@@ -16,7 +18,10 @@ from zerogpu_desktop.storage.presets.store import (
     PresetFileReadError,
     PresetFormatError,
     PresetStore,
+    PresetVersion,
 )
+from zerogpu_desktop.storage.presets.versions import current_number
+from zerogpu_desktop.workbench.preset_diff import field_diffs, unified_diff_text
 
 
 def _store(args: argparse.Namespace) -> PresetStore:
@@ -45,15 +50,21 @@ def list_presets(args: argparse.Namespace, *, stdout: TextIO | None = None) -> i
 def export_presets(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
-        count = store.export_to_file(Path(args.output), [args.name] if args.name else None)
+        count = store.export_to_file(
+            Path(args.output),
+            [args.name] if args.name else None,
+            with_versions=args.with_versions,
+        )
     except PresetError as exc:
         report(str(exc))
         return ExitCode.USAGE
     except OSError as exc:
         report(f"cannot write {args.output}: {exc.strerror or exc}")
         return ExitCode.UNEXPECTED
+    _tell_problem(store)
     noun = "preset" if count == 1 else "presets"
-    print(safe_for_display(f"Exported {count} {noun} to {args.output}."), file=sys.stderr)
+    kind = " with their versions" if args.with_versions else ""
+    print(safe_for_display(f"Exported {count} {noun}{kind} to {args.output}."), file=sys.stderr)
     return ExitCode.OK
 
 
@@ -76,3 +87,99 @@ def import_presets(args: argparse.Namespace) -> int:
         return ExitCode.UNEXPECTED
     print(safe_for_display(result.summary()), file=sys.stderr)
     return ExitCode.OK
+
+
+def list_versions(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
+    """A table of the preset's versions, oldest first, the current one marked with "*"."""
+    stdout = stdout or sys.stdout
+    store = _store(args)
+    try:
+        preset = store.get(args.name)
+        versions = store.versions(args.name)
+    except PresetError as exc:
+        report(str(exc))
+        return ExitCode.USAGE
+    _tell_problem(store)
+    assert preset is not None  # versions() found it
+    current = current_number(preset, versions)
+    rows = [("", "version", "date", "model", "changes")]
+    for previous, version in zip([None, *versions], versions, strict=False):
+        mark = "*" if version.number == current else ""
+        rows.append((mark, str(version.number), _date(version.created), version.model or "-",
+                     _changes(previous, version)))  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
+        # Models and prompts' names may come from an imported file: shown escaped.
+        print(safe_for_display("  ".join([*cells, row[4]]).rstrip()), file=stdout)
+    print(f"* the current version of {safe_for_display(preset.name)}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def diff_versions(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
+    """A unified diff of each field that differs between two versions; exit 0 either way."""
+    stdout = stdout or sys.stdout
+    store = _store(args)
+    try:
+        old, new = store.version(args.name, args.old), store.version(args.name, args.new)
+        preset = store.get(args.name)
+    except PresetError as exc:
+        report(str(exc))
+        return ExitCode.USAGE
+    _tell_problem(store)
+    assert preset is not None
+    write_data(unified_diff_text(preset.name, old, new), stdout)
+    return ExitCode.OK
+
+
+def restore_version(args: argparse.Namespace) -> int:
+    """Makes an earlier version current again, as a new version."""
+    store = _store(args)
+    try:
+        before = store.get(args.name)
+        restored = store.restore(args.name, args.number)
+    except PresetError as exc:
+        report(str(exc))
+        return ExitCode.USAGE
+    except OSError as exc:
+        report(
+            f"could not save the preset ({exc.strerror or exc}), so nothing was restored: "
+            "free some disk space or check the data folder's permissions, then try again."
+        )
+        return ExitCode.UNEXPECTED
+    _tell_problem(store)
+    assert before is not None
+    if restored.version == before.version:
+        message = (
+            f"Version {args.number} of “{restored.name}” is already its current content "
+            f"(version {restored.version}); nothing changed."
+        )
+    else:
+        message = f"Restored “{restored.name}” version {args.number} as version {restored.version}."
+    print(safe_for_display(message), file=sys.stderr)
+    return ExitCode.OK
+
+
+def _tell_problem(store: PresetStore) -> None:
+    """Says what happened to a damaged presets or versions file on the way, once."""
+    problem = store.take_problem()
+    if problem:
+        report(problem)
+
+
+def _date(created: float) -> str:
+    if not created:
+        return "unknown"
+    return datetime.fromtimestamp(created).strftime("%Y-%m-%d %H:%M")
+
+
+def _changes(previous: PresetVersion | None, version: PresetVersion) -> str:
+    """What changed since the version before, by field label, and what it was restored from."""
+    if previous is None:
+        words = "first version" if version.number == 1 else "earliest version kept"
+    else:
+        labels = [diff.label for diff in field_diffs(previous, version) if diff.changed]
+        words = ", ".join(labels) or "no change"
+    if version.restored_from is not None:
+        words += f" · restored from v{version.restored_from}"
+    return words

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import replace
 from typing import TextIO
 
 from zerogpu_desktop.api.models import Response
@@ -21,7 +22,7 @@ from zerogpu_desktop.cli.stdin_text import StdinError, read_stdin_text
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.safe_text import has_lone_surrogates, safe_for_display
-from zerogpu_desktop.storage.presets.store import Preset, PresetStore
+from zerogpu_desktop.storage.presets.store import Preset, PresetError, PresetStore
 from zerogpu_desktop.workbench.connection import Connection
 from zerogpu_desktop.workbench.outcome import RunOutcome
 from zerogpu_desktop.workbench.preflight import render_or_refuse
@@ -52,19 +53,40 @@ def _read_prompt(text: str | None, stdin: TextIO, fallback: str | None) -> str:
         raise UsageError(str(exc)) from None
 
 
+def chosen_preset(args: argparse.Namespace, presets: PresetStore) -> Preset | None:
+    """The `--preset` asked for, as its `--version` was when one is given; None without one.
+
+    Raises:
+        UsageError: an unknown preset or version, or `--version` without `--preset`.
+    """
+    number = getattr(args, "preset_version", None)
+    if not args.preset:
+        if number is not None:
+            raise UsageError("--version needs --preset NAME: the version of which preset?")
+        return None
+    preset = presets.get(args.preset)
+    if preset is None:
+        raise UsageError(
+            f"No preset named “{args.preset}”. `zerogpu-desktop presets list` shows them."
+        )
+    if number is None:
+        return preset
+    try:
+        return presets.version(preset.name, number).as_preset(preset)
+    except PresetError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def prompt_spec(args: argparse.Namespace, presets: PresetStore, stdin: TextIO) -> PromptSpec:
     """The spec the arguments ask for: the preset, then the flags and `--var` over it.
 
+    The spec names the preset's version only when it sends that version's prompts and
+    format as stored: a run with `--system` or another prompt came from no stored version.
+
     Raises:
-        UsageError: an unknown preset, a bad `--var`, or no prompt to read.
+        UsageError: an unknown preset or version, a bad `--var`, or no prompt to read.
     """
-    preset: Preset | None = None
-    if args.preset:
-        preset = presets.get(args.preset)
-        if preset is None:
-            raise UsageError(
-                f"No preset named “{args.preset}”. `zerogpu-desktop presets list` shows them."
-            )
+    preset = chosen_preset(args, presets)
     model = args.model or (preset.model if preset else "")
     values = dict(preset.variables) if preset else {}
     values.update(parse_vars(args.var))
@@ -72,14 +94,26 @@ def prompt_spec(args: argparse.Namespace, presets: PresetStore, stdin: TextIO) -
         return PromptSpec(model, variables=values)
     system = args.system if args.system is not None else (preset.system_prompt if preset else "")
     user = _read_prompt(args.text, stdin, preset.user_prompt if preset else None)
-    return PromptSpec(
+    spec = PromptSpec(
         model,
         system,
         user,
         values,
         input_limit=args.input_limit or (preset.input_token_limit if preset else None),
         response_format=args.response_format or (preset.response_format if preset else "text"),
-        preset_name=preset.name if preset else None,
+    )
+    if preset is None:
+        return spec
+    as_stored = (spec.system_prompt, spec.user_prompt, spec.response_format) == (
+        preset.system_prompt,
+        preset.user_prompt,
+        preset.response_format,
+    )
+    return replace(
+        spec,
+        preset_name=preset.name,
+        preset_id=preset.preset_id or None,
+        preset_version=preset.version if as_stored and preset.version else None,
     )
 
 

@@ -1,4 +1,5 @@
-"""Compare: one prompt sent to several models at once, each column finishing on its own.
+"""Compare: one prompt sent to several models at once, or several versions of a preset to one
+model, each column finishing on its own.
 
 A comparison is a list of columns, each a `PromptSpec` with a label; the `Runner` runs them
 side by side (a slow column never holds back the others) and each is recorded as a history
@@ -11,6 +12,8 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from zerogpu_desktop.storage.presets.types import Preset
+from zerogpu_desktop.storage.presets.versions import PresetVersion
 from zerogpu_desktop.workbench.connection import Connection
 from zerogpu_desktop.workbench.outcome import RunOutcome
 from zerogpu_desktop.workbench.runner import Runner
@@ -23,6 +26,7 @@ __all__ = [
     "CompareError",
     "model_columns",
     "run_columns",
+    "version_columns",
 ]
 
 MIN_COLUMNS = 2
@@ -68,21 +72,76 @@ def model_columns(spec: PromptSpec, models: Sequence[str]) -> list[CompareColumn
     ]
 
 
+def version_columns(
+    base: PromptSpec,
+    preset: Preset,
+    versions: Sequence[PresetVersion],
+    model: str | None = None,
+) -> list[CompareColumn]:
+    """Each version of `preset` once, in the order given, all on one model.
+
+    Every column sends its version's prompts and format with `base`'s variables, and says
+    which version it ran (`preset_version`), so each history run names its version. A
+    version's input limit belongs to its own model; on another model, Settings' applies.
+
+    Args:
+        base: The spec the command line or the editors made (for the variables).
+        preset: The preset now (its name and id label the columns).
+        versions: The versions to compare.
+        model: The model every column uses; None: the preset's current model.
+
+    Raises:
+        CompareError: fewer than two versions or more than six, or no model.
+    """
+    chosen = list({version.number: version for version in versions}.values())
+    if not MIN_COLUMNS <= len(chosen) <= MAX_COLUMNS:
+        raise CompareError(
+            f"Compare {MIN_COLUMNS} to {MAX_COLUMNS} different versions; "
+            f"{len(chosen)} {'was' if len(chosen) == 1 else 'were'} given."
+        )
+    target = (model or preset.model).strip()
+    if not target:
+        raise CompareError(f"The preset {preset.name} has no model: choose one to compare on.")
+    return [
+        CompareColumn(
+            f"{preset.name} v{version.number}",
+            PromptSpec(
+                target,
+                version.system_prompt,
+                version.user_prompt,
+                base.variables,
+                input_limit=version.input_token_limit if version.model.strip() == target else None,
+                response_format=version.response_format,
+                preset_name=preset.name,
+                preset_version=version.number,
+                preset_id=preset.preset_id or None,
+            ),
+        )
+        for version in chosen
+    ]
+
+
 async def run_columns(
     runner: Runner,
     columns: Sequence[CompareColumn],
     connection: Connection,
     *,
     on_done: Callable[[int, RunOutcome], None] | None = None,
+    on_recorded: Callable[[int, RunOutcome], None] | None = None,
 ) -> list[RunOutcome]:
-    """Runs every column at once; `on_done(index, outcome)` as each ends; outcomes in order.
+    """Runs every column at once; outcomes in order.
 
-    The runner's concurrency should be at least the number of columns, so none waits.
+    `on_done(index, outcome)` is called as each column ends (before its history row exists),
+    `on_recorded(index, outcome)` once that column is in the history (its `history_id` set,
+    or None when the history could not take it), each column on its own. The runner's
+    concurrency should be at least the number of columns, so none waits.
     """
     handles = [runner.submit(column.spec, connection) for column in columns]
-    if on_done is not None:
-        for index, handle in enumerate(handles):
+    for index, handle in enumerate(handles):
+        if on_done is not None:
             handle.answered.add_done_callback(_tell(on_done, index))
+        if on_recorded is not None:
+            handle.task.add_done_callback(_tell(on_recorded, index))
     try:
         return [await handle for handle in handles]
     except asyncio.CancelledError:  # Esc or Ctrl+C: every column stops, and is recorded
