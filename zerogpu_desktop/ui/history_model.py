@@ -8,6 +8,7 @@ of 100,000 runs opens as fast as one of ten.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -15,7 +16,12 @@ from PySide6.QtGui import QColor
 
 from zerogpu_desktop.api.tokens import TruncationStatus
 from zerogpu_desktop.safe_text import safe_for_display
-from zerogpu_desktop.storage.history.types import HistoryError, RunSummary
+from zerogpu_desktop.storage.history.types import (
+    HistoryError,
+    RatingFilter,
+    RunSummary,
+    preset_label,
+)
 from zerogpu_desktop.ui.palette import tone
 from zerogpu_desktop.workbench.records import CANCELLED
 
@@ -23,8 +29,10 @@ if TYPE_CHECKING:
     from zerogpu_desktop.storage.history.store import HistoryStore
 
 PAGE_SIZE = 200
-COLUMNS = ("When", "Model", "Prompt", "Tokens", "Result")
-WHEN, MODEL, PROMPT, TOKENS, RESULT = range(len(COLUMNS))
+COLUMNS = ("When", "Model", "Prompt", "Tokens", "Result", "Preset", "Rating")
+WHEN, MODEL, PROMPT, TOKENS, RESULT, PRESET, RATING = range(len(COLUMNS))
+#: How a rating reads in its column (a word, never only a colour) and its colour's tone.
+RATING_WORDS = {"good": ("Good", "ok"), "bad": ("Bad", "bad")}
 #: The prompt tooltip shows at most this much of the prompt.
 TOOLTIP_PROMPT_CHARS = 2_000
 
@@ -41,7 +49,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class HistoryTableModel(QAbstractTableModel):
-    """Rows are `RunSummary`s, newest first, optionally filtered by a full-text search."""
+    """Rows are `RunSummary`s, newest first, optionally searched and filtered."""
 
     def __init__(self, store: HistoryStore | None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -49,6 +57,10 @@ class HistoryTableModel(QAbstractTableModel):
         self.search = ""
         #: Whether the runs of evaluations and comparisons are listed (thousands at a time).
         self.batch_runs = False
+        #: Only the runs of this preset (and version), or rated so; None lists all.
+        self.preset: str | None = None
+        self.preset_version: int | None = None
+        self.rating: RatingFilter | None = None
         self._rows: list[RunSummary] = []
         self._exhausted = False
         self._prompt_tip: tuple[int, str] | None = None
@@ -78,9 +90,7 @@ class HistoryTableModel(QAbstractTableModel):
         if self._exhausted or self.store is None:
             return
         before = self._rows[-1].id if self._rows else None
-        page = self.store.page(
-            0, PAGE_SIZE, self.search, before_id=before, batch_runs=self.batch_runs
-        )
+        page = self.store.page(0, PAGE_SIZE, self.search, before_id=before, **self.filters())
         if len(page) < PAGE_SIZE:
             self._exhausted = True
         if page:
@@ -89,16 +99,55 @@ class HistoryTableModel(QAbstractTableModel):
             self._rows.extend(page)
             self.endInsertRows()
 
+    def filters(self) -> dict[str, Any]:
+        """The keyword filters of `HistoryStore.page` and `count` this list uses."""
+        return {
+            "batch_runs": self.batch_runs,
+            "preset": self.preset,
+            "preset_version": self.preset_version,
+            "rating": self.rating,
+        }
+
     def summary(self, row: int) -> RunSummary | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def remove_run(self, run_id: int) -> None:
+    def row_of(self, run_id: int) -> int | None:
+        """The row showing run `run_id`, if it is loaded."""
         for row, summary in enumerate(self._rows):
             if summary.id == run_id:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self.endRemoveRows()
-                return
+                return row
+        return None
+
+    def rating_changed(self, run_id: int) -> None:
+        """Shows a run's new rating: in place, or by reloading a list it may join or leave.
+
+        A list filtered by rating, or searched (the note is searched too), is reloaded; any
+        other list keeps its rows, its selection and where it was scrolled to.
+
+        Raises:
+            HistoryError: The run could not be read.
+        """
+        if self.rating is not None or self.search.strip():
+            self.reload()
+            return
+        row = self.row_of(run_id)
+        if row is None or self.store is None:
+            return
+        record = self.store.get(run_id)
+        if record is None:
+            self.remove_run(run_id)
+            return
+        self._rows[row] = replace(
+            self._rows[row], rating=record.rating, rating_note=record.rating_note
+        )
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def remove_run(self, run_id: int) -> None:
+        row = self.row_of(run_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
 
     # -- Qt model ---------------------------------------------------------------
 
@@ -126,13 +175,19 @@ class HistoryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             if column == RESULT:
                 return safe_for_display(outcome_of(summary).spoken)
+            if column == RATING:
+                return safe_for_display(rating_spoken(summary))
             return safe_for_display(_display(summary, column))
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == PROMPT:
                 return self._prompt_tooltip(summary)
+            if column == RATING and summary.rating:
+                return safe_for_display(rating_spoken(summary))
             return safe_for_display(_tooltip(summary))
         if role == Qt.ItemDataRole.ForegroundRole and column == RESULT:
             return QColor(tone(outcome_of(summary).colour_tone))
+        if role == Qt.ItemDataRole.ForegroundRole and column == RATING and summary.rating:
+            return QColor(tone(RATING_WORDS[summary.rating][1]))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == TOKENS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -178,6 +233,14 @@ def outcome_of(summary: RunSummary) -> Outcome:
     return Outcome("Answered", "Answered", "ok")
 
 
+def rating_spoken(summary: RunSummary) -> str:
+    """The rating as a phrase with its note: "Rated good: clear and short", or "Not rated"."""
+    if summary.rating is None:
+        return "Not rated"
+    spoken = f"Rated {summary.rating}"
+    return f"{spoken}: {summary.rating_note}" if summary.rating_note else spoken
+
+
 def _display(summary: RunSummary, column: int) -> str:
     if column == WHEN:
         return _when(summary.created)
@@ -188,6 +251,10 @@ def _display(summary: RunSummary, column: int) -> str:
         return f"Demo · {summary.preview}" if summary.demo else summary.preview
     if column == TOKENS:
         return "" if summary.total_tokens is None else compact_count(summary.total_tokens)
+    if column == PRESET:
+        return preset_label(summary.preset_name, summary.preset_version)
+    if column == RATING:
+        return RATING_WORDS[summary.rating][0] if summary.rating else ""
     return outcome_of(summary).word
 
 
@@ -217,7 +284,7 @@ def _tooltip(summary: RunSummary) -> str:
     moment = dt.datetime.fromtimestamp(summary.created).strftime("%Y-%m-%d %H:%M:%S")
     parts = [moment, f"Model: {summary.model}"]
     if summary.preset_name:
-        parts.append(f"Preset: {summary.preset_name}")
+        parts.append(f"Preset: {preset_label(summary.preset_name, summary.preset_version)}")
     if summary.input_tokens is not None:
         parts.append(
             f"Tokens: {summary.input_tokens:,} in · {summary.output_tokens or 0:,} out"
@@ -225,4 +292,6 @@ def _tooltip(summary: RunSummary) -> str:
         )
     parts.append(f"From: {summary.source}" + (", the offline demo" if summary.demo else ""))
     parts.append(f"Result: {outcome_of(summary).spoken}")
+    if summary.rating:
+        parts.append(rating_spoken(summary))
     return "\n".join(parts)

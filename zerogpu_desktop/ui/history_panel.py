@@ -1,4 +1,5 @@
-"""The History panel: search every run, open one back, run it again, delete, clear."""
+"""The History panel: search and filter every run, open one back, run it again, rate it,
+delete, clear."""
 
 from __future__ import annotations
 
@@ -19,25 +20,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
+from zerogpu_desktop.storage.history.types import HistoryError, RunRating, RunRecord, RunSummary
 from zerogpu_desktop.ui.controls import FOCUS_RING, confirm_box, named_button, widget_key
+from zerogpu_desktop.ui.history_filters import HistoryFilters
 from zerogpu_desktop.ui.history_model import (
     COLUMNS,
     MODEL,
+    PRESET,
     PROMPT,
+    RATING,
     RESULT,
     TOKENS,
     WHEN,
     HistoryTableModel,
 )
+from zerogpu_desktop.ui.history_rating import RatingActions
 
 if TYPE_CHECKING:
     from zerogpu_desktop.storage.history.store import HistoryStore
+    from zerogpu_desktop.ui.history_service import HistoryService
 
 #: Typing pauses this long before the search runs.
 SEARCH_DELAY_MS = 200
 #: The columns shown, in this order, when the panel is wide enough for them too.
-_OPTIONAL_COLUMNS = (TOKENS, WHEN, MODEL)
+_OPTIONAL_COLUMNS = (TOKENS, RATING, WHEN, PRESET, MODEL)
 #: The prompt keeps at least this much room before When or Model is shown beside it (for
 #: Tokens, the room its title needs).
 PROMPT_ROOM = 110
@@ -51,11 +57,16 @@ _WIDTH_SAMPLES = {
     TOKENS: ("99,999", "999k", "9.9M"),
     RESULT: ("Answered", "Cancelled", "Truncated?", "Failed"),
     MODEL: ("provider/model-name",),
+    PRESET: ("A preset name v12",),
+    RATING: ("Good", "Bad"),
 }
 
 
 class HistoryPanel(QWidget):
-    """A searchable, lazily loaded list of every run, newest first.
+    """A searchable, filterable, lazily loaded list of every run, newest first.
+
+    Ratings are stored through the window's `HistoryService` (see `use_service`); until it
+    is given, the rating actions stay disabled.
 
     Signals:
         open_requested(RunRecord): put this run back into the editors and the output.
@@ -83,6 +94,7 @@ class HistoryPanel(QWidget):
         self.batch_box.setToolTip(
             "Every call of an evaluation is a run too; they are left out unless this is ticked."
         )
+        self.filters = HistoryFilters(self)
         self.table = QTableView(self)
         self.table.setAccessibleName("History")
         self.table.setStyleSheet(FOCUS_RING)
@@ -98,20 +110,30 @@ class HistoryPanel(QWidget):
         self.table.installEventFilter(self)
         self.count_label = QLabel("", self)
         self.count_label.setAccessibleName("History count")
+        self._service: HistoryService | None = None
+        #: Runs rated from this panel and not yet stored, with the rating asked for.
+        self._asked_ratings: dict[int, RunRating | None] = {}
+        self.rating = RatingActions(self.table, self.selected_summary, self)
+        self.rating.rate_requested.connect(self.rate)
 
         self.open_button = named_button("&Open", "Open run", self)
         self.rerun_button = named_button("Run &again", "Run again", self)
+        self.rate_button = named_button("Ra&te", "Rate run", self)
+        self.rate_button.setToolTip("Rate the selected run: G good, B bad, C clear, N note")
+        self.rate_button.setMenu(self.rating.menu)
         self.delete_button = named_button("Delete", "Delete run", self)
         self.clear_button = named_button("Clear all…", "Clear history", self)
         buttons = QGridLayout()
         buttons.addWidget(self.open_button, 0, 0)
         buttons.addWidget(self.rerun_button, 0, 1)
-        buttons.addWidget(self.delete_button, 1, 0)
-        buttons.addWidget(self.clear_button, 1, 1)
+        buttons.addWidget(self.rate_button, 1, 0)
+        buttons.addWidget(self.delete_button, 1, 1)
+        buttons.addWidget(self.clear_button, 2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.batch_box)
+        layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
         layout.addLayout(buttons)
@@ -123,6 +145,7 @@ class HistoryPanel(QWidget):
         self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
         self.search_edit.returnPressed.connect(self._focus_table)
         self.batch_box.toggled.connect(self._show_batch_runs)
+        self.filters.changed.connect(self._apply_filters)
         self.table.activated.connect(lambda _index: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
@@ -158,8 +181,10 @@ class HistoryPanel(QWidget):
         self._prompt_title = titles.horizontalAdvance(COLUMNS[PROMPT]) + TITLE_PADDING
         # Below the narrowest fixed column, so that no fixed column is widened by it.
         header.setMinimumSectionSize(min(self._widths.values()) // 2)
-        # Prompt first after the time, Model last: what matters most stays on the left.
+        # Prompt first after the time, Model last: what matters most stays on the left, and
+        # the rating beside the result.
         header.moveSection(header.visualIndex(MODEL), len(COLUMNS) - 1)
+        header.moveSection(header.visualIndex(RATING), header.visualIndex(RESULT) + 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.table and event.type() == QEvent.Type.Resize:
@@ -167,7 +192,7 @@ class HistoryPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def _fit_columns(self) -> None:
-        """Shows Tokens, then When, then Model, each only while the prompt keeps its room.
+        """Shows Tokens, Rating, When, Preset, Model, each only while the prompt keeps its room.
 
         The room is measured as if the vertical scrollbar were shown, so a growing list does
         not make columns come and go.
@@ -188,7 +213,16 @@ class HistoryPanel(QWidget):
         """The history opens after the window is on screen; until then the panel is empty."""
         self.store = store
         self.model.store = store
+        self.filters.set_store(store)
         self._loaded = False
+
+    def use_service(self, service: HistoryService) -> None:
+        """Rates through `service` (its writer thread), and shows each rating it stored."""
+        if self._service is service:
+            return
+        self._service = service
+        service.rated.connect(self.show_rating)
+        self._update_buttons()
 
     def ensure_loaded(self) -> None:
         """Loads the first page the first time the panel is shown, not at start-up."""
@@ -205,6 +239,7 @@ class HistoryPanel(QWidget):
         if self.store is None:
             return
         try:
+            self.filters.update_choices()
             self.model.reload()
             self._show_count()
         except HistoryError as exc:
@@ -215,15 +250,27 @@ class HistoryPanel(QWidget):
     def _show_count(self) -> None:
         """How many runs there are (or match the search), under the list."""
         assert self.store is not None
-        total = self.store.count(self.model.search, batch_runs=self.model.batch_runs)
+        total = self.store.count(self.model.search, **self.model.filters())
         search = self.model.search.strip()
         noun = "run" if total == 1 else "runs"
-        self.count_label.setText(
-            f"{total:,} {noun} match “{search}”" if search else f"{total:,} {noun}"
+        filtered = any(
+            value is not None
+            for value in (self.model.preset, self.model.preset_version, self.model.rating)
         )
+        if search:
+            text = f"{total:,} {noun} match “{search}”"
+        else:
+            text = f"{total:,} {noun}" + (" match the filters" if filtered else "")
+        self.count_label.setText(text)
 
     def _show_batch_runs(self, shown: bool) -> None:
         self.model.batch_runs = shown
+        self.refresh()
+
+    def _apply_filters(self) -> None:
+        self.model.preset = self.filters.preset
+        self.model.preset_version = self.filters.preset_version
+        self.model.rating = self.filters.rating
         self.refresh()
 
     def apply_search(self) -> None:
@@ -239,9 +286,12 @@ class HistoryPanel(QWidget):
 
     # -- actions ------------------------------------------------------------------
 
-    def selected_record(self) -> RunRecord | None:
+    def selected_summary(self) -> RunSummary | None:
         index: QModelIndex = self.table.currentIndex()
-        summary = self.model.summary(index.row()) if index.isValid() else None
+        return self.model.summary(index.row()) if index.isValid() else None
+
+    def selected_record(self) -> RunRecord | None:
+        summary = self.selected_summary()
         if summary is None or self.store is None:
             return None
         try:
@@ -259,6 +309,37 @@ class HistoryPanel(QWidget):
         record = self.selected_record()
         if record is not None:
             self.rerun_requested.emit(record)
+
+    def rate(self, run_id: int, rating: RunRating | None, note: str) -> None:
+        """Stores a rating through the service; `show_rating` shows it once stored."""
+        if self._service is None:
+            return
+        try:
+            self._service.rate(run_id, rating, note)
+            self._asked_ratings[run_id] = rating
+        except ValueError as exc:  # a note too long: the dialog bounds it, a caller may not
+            self.problem.emit(str(exc))
+
+    def show_rating(self, run_id: int) -> None:
+        """A rating was stored (here or elsewhere): the list shows it, the selection stays."""
+        asked = self._asked_ratings.pop(run_id, False)
+        if not self._loaded:
+            return
+        selected = self.selected_summary()
+        try:
+            self.model.rating_changed(run_id)
+            self._show_count()
+        except HistoryError as exc:
+            self.problem.emit(str(exc))
+            return
+        row = self.model.row_of(selected.id) if selected else None
+        if row is not None and row != self.table.currentIndex().row():
+            self.table.selectRow(row)
+        self._update_buttons()
+        if asked is not False:
+            self.message.emit(
+                f"Rated run {run_id} {asked}." if asked else f"Run {run_id} is no longer rated."
+            )
 
     def delete_selected(self) -> None:
         index = self.table.currentIndex()
@@ -299,4 +380,6 @@ class HistoryPanel(QWidget):
         has = self.table.currentIndex().isValid()
         for button in (self.open_button, self.rerun_button, self.delete_button):
             button.setEnabled(has)
+        self.rating.update(has and self._service is not None)
+        self.rate_button.setEnabled(has and self._service is not None)
         self.clear_button.setEnabled(self.model.rowCount() > 0)

@@ -1,13 +1,14 @@
 """The window's run history: opened once, checked off the GUI thread, written on its own thread.
 
-The History and Usage panels read through the window's connection (`store`); runs are
-written by a `HistoryWriter` on a second connection, so indexing a large answer never stalls
-the window. A history that cannot be opened is told once, and runs then go unrecorded: the
-window keeps working without it.
+The History and Usage panels read through the window's connection (`store`); runs and their
+ratings are written by a `HistoryWriter` on a second connection, so indexing a large answer
+never stalls the window. A history that cannot be opened is told once, and runs then go
+unrecorded: the window keeps working without it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,8 +16,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import Future
+
     from zerogpu_desktop.storage.history.store import HistoryStore
-    from zerogpu_desktop.storage.history.types import RunRecord
+    from zerogpu_desktop.storage.history.types import RunRating, RunRecord
     from zerogpu_desktop.storage.history.writer import HistoryWriter
     from zerogpu_desktop.storage.loaded import Loaded
 
@@ -37,10 +41,12 @@ class HistoryService(QObject):
     Signals:
         ready(): the database is open; `store` is set.
         problem(str): a sentence about a history that could not be opened or written.
+        rated(int): the rating of this run (its id) was stored; open views show it again.
     """
 
     ready = Signal()
     problem = Signal(str)
+    rated = Signal(int)
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -124,15 +130,60 @@ class HistoryService(QObject):
 
         from zerogpu_desktop.storage.history.types import HistoryError
 
-        if self._writer is None:
-            from zerogpu_desktop.storage.history.writer import HistoryWriter
-
-            self._writer = HistoryWriter(self.data_dir)
         try:
-            return await asyncio.wrap_future(self._writer.submit(record))
+            return await asyncio.wrap_future(self._started_writer().submit(record))
         except HistoryError as exc:
             self.problem.emit(f"The run was not saved to the history: {exc}")
             return None
+
+    def rate(self, run_id: int, rating: RunRating | None, note: str) -> asyncio.Future[bool]:
+        """Stores a rating on the writer's thread; the future tells whether it was stored.
+
+        Call it on the GUI thread, while the window's event loop runs; nothing waits here.
+        The future is an asyncio one (await it, or add a done callback), resolved on this
+        thread: True once stored (and `rated` is emitted first), False when it was not
+        (`problem` has said why: the run was deleted, or the history failed). It never
+        raises, so nobody has to wait on it. A rating given right after `record` returned
+        the run's id is queued behind that run, so it is never lost.
+
+        Raises:
+            ValueError: The note is longer than MAX_RATING_NOTE (the window bounds it first).
+        """
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[bool] = loop.create_future()
+        if self.open() is None:
+            self.problem.emit("The rating was not saved: the history is not available.")
+            answer.set_result(False)
+            return answer
+        stored = self._started_writer().rate(run_id, rating, note)
+
+        def finished(done: Future[bool]) -> None:  # on the writer's thread
+            # The loop may be closed already at quit: the rating is written all the same.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._told_rated, run_id, done, answer)
+
+        stored.add_done_callback(finished)
+        return answer
+
+    def _told_rated(self, run_id: int, done: Future[bool], answer: asyncio.Future[bool]) -> None:
+        from zerogpu_desktop.storage.history.types import HistoryError
+
+        try:
+            found = done.result()
+        except HistoryError as exc:
+            self.problem.emit(f"The rating was not saved: {exc}")
+            found = False
+        else:
+            if found:
+                self.rated.emit(run_id)
+            else:
+                self.problem.emit(
+                    f"Run {run_id} is no longer in the history, so its rating was not saved."
+                )
+        if not answer.done():
+            answer.set_result(found)
 
     async def close(self, grace_seconds: float) -> None:
         """Finishes the queued writes (at most `grace_seconds`), then closes the database."""
@@ -154,6 +205,13 @@ class HistoryService(QObject):
         store, self.store = self.store, None
         if store is not None:
             store.close()
+
+    def _started_writer(self) -> HistoryWriter:
+        if self._writer is None:
+            from zerogpu_desktop.storage.history.writer import HistoryWriter
+
+            self._writer = HistoryWriter(self.data_dir)
+        return self._writer
 
     def _open(self, *, check: bool) -> Loaded[HistoryStore]:
         from zerogpu_desktop.storage.history.store import open_history_store

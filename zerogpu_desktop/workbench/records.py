@@ -20,6 +20,8 @@ def record_for(outcome: RunOutcome, source: RunSource, *, demo: bool = False) ->
     """The row the history keeps for `outcome`: the prompts as sent, the answer or the error.
 
     A run refused before rendering keeps its prompts as written, since nothing else exists.
+    The preset's id and version come from the spec, which has no version when the prompts
+    were edited after loading the preset (the run then came from no stored version).
     """
     sent = outcome.sent
     system_prompt = sent.system_prompt if sent else outcome.spec.system_prompt
@@ -35,6 +37,8 @@ def record_for(outcome: RunOutcome, source: RunSource, *, demo: bool = False) ->
         duration_seconds=outcome.seconds,
         source=source,
         preset_name=outcome.spec.preset_name,
+        preset_id=outcome.spec.preset_id,
+        preset_version=outcome.spec.preset_version,
         demo=demo,
     )
     response = outcome.response

@@ -1,72 +1,187 @@
-"""The SQL of the history list and its count: newest first, searched, with or without batches.
+"""The SQL of the history list and its count: newest first, searched, filtered.
 
 The plain list walks the table's own id order; a search walks the FTS index in rowid order
 (the same ids), so both stop after one page whatever the size of the history. Leaving out
 the runs of evaluations and comparisons filters on `runs.source` as the rows are read, so
 a page is still one page.
+
+A search also finds runs by their rating note, which has its own small FTS index
+(``runs_notes_fts``, see ``schema``). The page merges the two indexes' matches, each read
+newest first and both cut at the page's end, so the big index is still read one page deep;
+the count counts the union of both, so a run found by its texts and its note counts once.
+
+A filtered list reads its page's ids from an index first (``runs_rated`` when a rating is
+asked for, as rated runs are few; else ``runs_preset``, which holds the name ignoring case,
+the version, the id and the source), sorts only those ids, then reads the page's rows: a
+preset with 30,000 runs lists in milliseconds. Walking the table instead would be as fast
+for a common preset but read every run for a rare one. A name is compared with
+``COLLATE NOCASE``, as that index is built, or the index could not serve it.
+
+In a search the FTS index leads (``CROSS JOIN`` keeps SQLite from starting with the preset's
+runs and asking FTS5 about each of them, which costs a full query per run).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from zerogpu_desktop.storage.history.search import fts_query
+from zerogpu_desktop.storage.history.types import (
+    RATING_FILTERS,
+    RatingFilter,
+    RunSummary,
+    rating_from_db,
+    status_from_db,
+)
 
-__all__ = ["SUMMARY_COLUMNS", "count_query", "page_query"]
+__all__ = ["SUMMARY_COLUMNS", "ListFilter", "count_query", "page_query", "summary_of"]
 
 SUMMARY_COLUMNS = (
     "runs.id, runs.created, runs.model, runs.preview, runs.truncation_status, "
     "runs.input_tokens, runs.output_tokens, runs.total_tokens, runs.error_title, "
-    "runs.source, runs.preset_name, runs.demo"
+    "runs.source, runs.preset_name, runs.demo, runs.preset_version, runs.rating, "
+    "runs.rating_note"
 )
 #: The runs of one prompt: everything but the cells of evaluations and comparisons.
 _NOT_BATCH = "runs.source IN ('window', 'cli')"
 
 
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    """Which runs a page or a count covers (see ``HistoryStore.page`` for each field).
+
+    Raises:
+        ValueError: A version without a preset, or a rating filter that is none of
+            RATING_FILTERS.
+    """
+
+    search: str = ""
+    batch_runs: bool = True
+    preset: str | None = None
+    preset_version: int | None = None
+    rating: RatingFilter | None = None
+
+    def __post_init__(self) -> None:
+        if self.preset is not None and not self.preset.strip():
+            object.__setattr__(self, "preset", None)
+        if self.preset_version is not None and self.preset is None:
+            raise ValueError("a preset version filter needs a preset name too")
+        if self.rating is not None and self.rating not in RATING_FILTERS:
+            raise ValueError(f"rating must be one of {RATING_FILTERS} or None")
+
+    def conditions(self) -> tuple[list[str], dict[str, Any]]:
+        """The filters as conditions on ``runs``, with their parameters (no search)."""
+        conditions: list[str] = [] if self.batch_runs else [_NOT_BATCH]
+        params: dict[str, Any] = {}
+        if self.preset is not None:
+            conditions.append("runs.preset_name = :preset COLLATE NOCASE")
+            params["preset"] = self.preset
+        if self.preset_version is not None:
+            conditions.append("runs.preset_version = :preset_version")
+            params["preset_version"] = self.preset_version
+        if self.rating == "rated":
+            conditions.append("runs.rating IS NOT NULL")
+        elif self.rating is not None:
+            conditions.append("runs.rating = :rating")
+            params["rating"] = self.rating
+        return conditions, params
+
+
 def page_query(
-    search: str, offset: int, limit: int, before_id: int | None, *, batch_runs: bool
+    where: ListFilter, offset: int, limit: int, before_id: int | None
 ) -> tuple[str, dict[str, Any]]:
     """The SELECT of one page and its parameters (see ``HistoryStore.page``)."""
-    query = fts_query(search)
-    params: dict[str, Any] = {"limit": limit, "offset": offset, "query": query}
-    params["before"] = before_id
+    conditions, params = where.conditions()
+    params.update(limit=limit, offset=offset, before=before_id)
+    query = fts_query(where.search)
     # Plain comparisons (no "OR :before IS NULL" trick), so SQLite and FTS5 turn them
     # into a range start on the id order instead of a filter applied while scanning.
     if query is None:
-        conditions = [
-            *(["runs.id < :before"] if before_id is not None else []),
-            *([] if batch_runs else [_NOT_BATCH]),
-        ]
-        where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+        if before_id is not None:
+            conditions.insert(0, "runs.id < :before")
+        index = _index_for(where)
+        if index is None:
+            return (
+                f"SELECT {SUMMARY_COLUMNS} FROM runs {_where(conditions)}"
+                "ORDER BY runs.id DESC LIMIT :limit OFFSET :offset"
+            ), params
         return (
-            f"SELECT {SUMMARY_COLUMNS} FROM runs {where}"
-            "ORDER BY runs.id DESC LIMIT :limit OFFSET :offset"
+            f"SELECT {SUMMARY_COLUMNS} FROM runs WHERE runs.id IN (SELECT runs.id FROM runs "
+            f"INDEXED BY {index} {_where(conditions)}"
+            "ORDER BY runs.id DESC LIMIT :limit OFFSET :offset) ORDER BY runs.id DESC"
         ), params
-    if batch_runs:
-        older = "AND rowid < :before " if before_id is not None else ""
-        return (
-            f"SELECT {SUMMARY_COLUMNS} FROM runs JOIN (SELECT rowid AS hit FROM runs_fts "
-            f"WHERE runs_fts MATCH :query {older}"
-            "ORDER BY rowid DESC LIMIT :limit OFFSET :offset) ON runs.id = hit "
-            "ORDER BY runs.id DESC"
-        ), params
-    older = "AND runs_fts.rowid < :before " if before_id is not None else ""
+    params["query"] = query
+    texts = _matches("runs_fts", conditions, before_id)
+    notes = _matches("runs_notes_fts", conditions, before_id)
     return (
-        f"SELECT {SUMMARY_COLUMNS} FROM runs_fts JOIN runs ON runs.id = runs_fts.rowid "
-        f"WHERE runs_fts MATCH :query {older}AND {_NOT_BATCH} "
-        "ORDER BY runs_fts.rowid DESC LIMIT :limit OFFSET :offset"
+        f"SELECT {SUMMARY_COLUMNS} FROM runs WHERE runs.id IN ({texts} UNION {notes} "
+        "ORDER BY 1 DESC LIMIT :limit OFFSET :offset) ORDER BY runs.id DESC"
     ), params
 
 
-def count_query(search: str, *, batch_runs: bool) -> tuple[str, tuple[Any, ...]]:
+def count_query(where: ListFilter) -> tuple[str, dict[str, Any]]:
     """The count of the list or of a search (see ``HistoryStore.count``)."""
-    query = fts_query(search)
+    conditions, params = where.conditions()
+    query = fts_query(where.search)
     if query is None:
-        only = "" if batch_runs else f" WHERE {_NOT_BATCH}"
-        return f"SELECT count(*) FROM runs{only}", ()
-    if batch_runs:
-        return "SELECT count(*) FROM runs_fts WHERE runs_fts MATCH ?", (query,)
+        index = _index_for(where)
+        table = f"runs INDEXED BY {index}" if index else "runs"
+        return f"SELECT count(*) FROM {table} {_where(conditions)}", params
+    params["query"] = query
+    # A UNION, not the notes' matches checked one by one against the texts: a prefix query
+    # costs FTS5 about as much for one run as for all of them.
+    texts = _matches("runs_fts", conditions, None)
+    notes = _matches("runs_notes_fts", conditions, None)
+    return f"SELECT count(*) FROM ({texts} UNION {notes})", params
+
+
+def summary_of(row: tuple[Any, ...]) -> RunSummary:
+    """A row of SUMMARY_COLUMNS as the list's value."""
+    (run_id, created, model, preview, status, inp, out, total, error, source, preset) = row[:11]
+    demo, version, rating, note = row[11:]
+    return RunSummary(
+        id=run_id,
+        created=created,
+        model=model,
+        preview=preview,
+        truncation_status=status_from_db(status),
+        input_tokens=inp,
+        output_tokens=out,
+        total_tokens=total,
+        error_title=error,
+        source=source,
+        preset_name=preset,
+        demo=bool(demo),
+        preset_version=version if isinstance(version, int) else None,
+        rating=rating_from_db(rating),
+        rating_note=note if isinstance(note, str) and rating_from_db(rating) else None,
+    )
+
+
+def _index_for(where: ListFilter) -> str | None:
+    """The index a filtered list without a search reads its ids from, if any (see above)."""
+    if where.rating is not None:
+        return "runs_rated"
+    if where.preset is not None:
+        return "runs_preset"
+    return None
+
+
+def _matches(index: str, conditions: list[str], before_id: int | None) -> str:
+    """The ids that the FTS ``index`` matches and the runs' filters keep."""
+    older = [f"{index}.rowid < :before"] if before_id is not None else []
+    if not conditions:
+        return f"SELECT rowid FROM {index} WHERE {index} MATCH :query {_and(older)}"
     return (
-        "SELECT count(*) FROM runs_fts JOIN runs ON runs.id = runs_fts.rowid "
-        f"WHERE runs_fts MATCH ? AND {_NOT_BATCH}"
-    ), (query,)
+        f"SELECT {index}.rowid FROM {index} CROSS JOIN runs ON runs.id = {index}.rowid "
+        f"WHERE {index} MATCH :query {_and([*older, *conditions])}"
+    )
+
+
+def _where(conditions: list[str]) -> str:
+    return f"WHERE {' AND '.join(conditions)} " if conditions else ""
+
+
+def _and(conditions: list[str]) -> str:
+    return "".join(f"AND {condition} " for condition in conditions)

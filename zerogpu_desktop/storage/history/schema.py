@@ -191,10 +191,67 @@ and stays valid), and evaluations get their tables: the evaluation (what ran), i
 dataset rows, so an evaluation can be resumed and compared without the file), and one result
 per cell with its answer last, for the same reason as in ``runs``."""
 
+NOTES_DELETE_TRIGGER = """
+CREATE TRIGGER runs_notes_ad AFTER DELETE ON runs WHEN old.rating_note IS NOT NULL BEGIN
+    INSERT INTO runs_notes_fts (runs_notes_fts, rowid, rating_note)
+    VALUES ('delete', old.id, old.rating_note);
+END;
+"""
+"""Separate because ``HistoryStore.clear`` drops and recreates it around a bulk delete."""
+
+_PRESET_VERSIONS_AND_RATINGS = f"""
+ALTER TABLE runs ADD COLUMN preset_id TEXT;
+ALTER TABLE runs ADD COLUMN preset_version INTEGER;
+ALTER TABLE runs ADD COLUMN rating TEXT CHECK (rating IN ('good', 'bad'));
+ALTER TABLE runs ADD COLUMN rating_note TEXT;
+CREATE INDEX runs_preset ON runs (preset_name COLLATE NOCASE, preset_version, id, source)
+    WHERE preset_name IS NOT NULL;
+CREATE INDEX runs_rated ON runs (rating, id) WHERE rating IS NOT NULL;
+CREATE VIRTUAL TABLE runs_notes_fts USING fts5 (
+    rating_note,
+    content = '',
+    prefix = '2 3',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER runs_notes_ai AFTER INSERT ON runs WHEN new.rating_note IS NOT NULL BEGIN
+    INSERT INTO runs_notes_fts (rowid, rating_note) VALUES (new.id, new.rating_note);
+END;
+CREATE TRIGGER runs_notes_au AFTER UPDATE OF rating_note ON runs BEGIN
+    INSERT INTO runs_notes_fts (runs_notes_fts, rowid, rating_note)
+    SELECT 'delete', old.id, old.rating_note WHERE old.rating_note IS NOT NULL;
+    INSERT INTO runs_notes_fts (rowid, rating_note)
+    SELECT new.id, new.rating_note WHERE new.rating_note IS NOT NULL;
+END;
+{NOTES_DELETE_TRIGGER}
+ALTER TABLE evaluations ADD COLUMN preset_id TEXT;
+"""
+"""Runs remember the preset's id and version they came from, and a person's rating with its
+note; evaluations remember the preset's id next to the version they already had.
+
+- The columns are added, not the table rebuilt: a rebuild copies every text (seconds for a
+  large history at the first start after an update), while ``ADD COLUMN`` only changes the
+  schema. Rows written before it hold no value for them, which SQLite reads as NULL without
+  touching the rest of the row, so the indexes below are built from the small columns.
+- ``runs_preset`` serves the History filter by preset name and version, newest first; it
+  holds the source too, so leaving out evaluation runs needs no row either. Names
+  are compared ignoring case because preset names are unique ignoring case: "summary" and
+  "Summary" are one preset, renamed, and must list together. The filter is by name, not by
+  id, because runs recorded before this version have only the name, and a name is what the
+  user picks. Partial: runs without a preset (most of them) are not in it.
+- ``runs_rated`` holds only rated runs (a few, rated by hand among thousands), so "Rated
+  good" is a short walk of a small index.
+- Notes are searched with the texts, through their own small FTS index (``runs_notes_fts``):
+  the big index stays as it is (no rebuild), and a note is found with the same words,
+  prefixes and accents as a prompt. It holds only the runs that have a note (its triggers
+  skip the others), so it is contentless: an external-content index is expected to hold
+  every row of its table, and FTS5's own integrity check would call it damaged. The notes
+  are kept once, in ``runs``; the index gives only ids."""
+
 MIGRATIONS: tuple[str, ...] = (
     _CREATE_RUNS + INSERT_TRIGGER + DELETE_TRIGGER,
     _ADD_DEMO,
     _SOURCES_AND_EVALUATIONS,
+    _PRESET_VERSIONS_AND_RATINGS,
 )
 """SQL scripts; index n upgrades schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)

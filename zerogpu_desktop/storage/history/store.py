@@ -29,17 +29,26 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-from zerogpu_desktop.storage.history.listing import count_query, page_query
+from zerogpu_desktop.storage.history import presets_seen
+from zerogpu_desktop.storage.history.listing import ListFilter, count_query, page_query, summary_of
 from zerogpu_desktop.storage.history.opening import open_history_db
-from zerogpu_desktop.storage.history.schema import DELETE_TRIGGER, INSERT_TRIGGER
+from zerogpu_desktop.storage.history.schema import (
+    DELETE_TRIGGER,
+    INSERT_TRIGGER,
+    NOTES_DELETE_TRIGGER,
+)
 from zerogpu_desktop.storage.history.transactions import sqlite_errors, transaction
 from zerogpu_desktop.storage.history.types import (
+    RUN_RATINGS,
     DailyUsage,
     HistoryError,
+    RatingFilter,
+    RunRating,
     RunRecord,
     RunSummary,
+    clean_note,
+    rating_from_db,
     status_from_db,
 )
 from zerogpu_desktop.storage.history.values import row_params
@@ -76,14 +85,19 @@ _RECORD_COLUMNS = (
     "source",
     "preset_name",
     "demo",
+    "preset_id",
+    "preset_version",
+    "rating",
+    "rating_note",
 )
 _INSERT = (
     "INSERT INTO runs (created, model, source, preset_name, preview, input_tokens, "
     "output_tokens, total_tokens, truncation_status, truncation_note, duration_seconds, "
-    "error_title, error_message, demo, system_prompt, user_prompt, answer) VALUES (:created, "
-    ":model, :source, :preset_name, :preview, :input_tokens, :output_tokens, :total_tokens, "
-    ":truncation_status, :truncation_note, :duration_seconds, :error_title, :error_message, "
-    ":demo, :system_prompt, :user_prompt, :answer)"
+    "error_title, error_message, demo, preset_id, preset_version, rating, rating_note, "
+    "system_prompt, user_prompt, answer) VALUES (:created, :model, :source, :preset_name, "
+    ":preview, :input_tokens, :output_tokens, :total_tokens, :truncation_status, "
+    ":truncation_note, :duration_seconds, :error_title, :error_message, :demo, :preset_id, "
+    ":preset_version, :rating, :rating_note, :system_prompt, :user_prompt, :answer)"
 )
 
 
@@ -174,6 +188,27 @@ class HistoryStore:
         with sqlite_errors("The runs could not be saved to the history"), transaction(self._conn):
             return [self.record(run) for run in runs]
 
+    def rate(self, run_id: int, rating: RunRating | None, note: str = "") -> bool:
+        """Keep a person's verdict on one run's answer, with a note; return whether it exists.
+
+        Rating again replaces the rating and the note; None clears both (a note belongs to
+        its rating). The note is cleaned of control characters (see ``types.tidy_note``).
+
+        Raises:
+            ValueError: ``rating`` is not "good", "bad" or None, or the note is longer than
+                MAX_RATING_NOTE characters (the sentence says so).
+            HistoryError: The database refused the write.
+        """
+        if rating is not None and rating not in RUN_RATINGS:
+            raise ValueError(f"rating must be one of {RUN_RATINGS} or None, not {rating!r}")
+        cleaned = clean_note(note) if rating is not None else None
+        with sqlite_errors("The rating could not be saved to the history"):
+            cursor = self._conn.execute(
+                "UPDATE runs SET rating = ?, rating_note = ? WHERE id = ?",
+                (rating, cleaned, run_id),
+            )
+        return cursor.rowcount > 0
+
     def delete(self, run_id: int) -> bool:
         """Delete one run; return whether it existed."""
         with sqlite_errors("The run could not be deleted"):
@@ -191,9 +226,12 @@ class HistoryStore:
             with transaction(self._conn):
                 count = int(self._conn.execute("SELECT count(*) FROM runs").fetchone()[0])
                 self._conn.execute("DROP TRIGGER runs_ad")
+                self._conn.execute("DROP TRIGGER runs_notes_ad")
                 self._conn.execute("DELETE FROM runs")
-                self._conn.execute("INSERT INTO runs_fts (runs_fts) VALUES ('delete-all')")
+                for index in ("runs_fts", "runs_notes_fts"):
+                    self._conn.execute(f"INSERT INTO {index} ({index}) VALUES ('delete-all')")
                 self._conn.execute(DELETE_TRIGGER)
+                self._conn.execute(NOTES_DELETE_TRIGGER)
             self._conn.execute("VACUUM")
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return count
@@ -212,6 +250,11 @@ class HistoryStore:
         values = dict(zip(_RECORD_COLUMNS, row, strict=True))
         values["truncation_status"] = status_from_db(values["truncation_status"])
         values["demo"] = bool(values["demo"])
+        values["rating"] = rating_from_db(values["rating"])
+        if values["rating"] is None:
+            values["rating_note"] = None
+        if not isinstance(values["preset_version"], int):
+            values["preset_version"] = None
         return RunRecord(**values)
 
     def page(
@@ -222,34 +265,66 @@ class HistoryStore:
         *,
         before_id: int | None = None,
         batch_runs: bool = True,
+        preset: str | None = None,
+        preset_version: int | None = None,
+        rating: RatingFilter | None = None,
     ) -> list[RunSummary]:
-        """One page of the history list, newest first, optionally filtered by a search.
+        """One page of the history list, newest first, optionally searched and filtered.
 
         Args:
             offset: Rows to skip (after ``before_id`` filtering).
             limit: Rows to return, 1 to MAX_PAGE_SIZE.
-            search: Search box text (see ``search``); blank lists everything.
+            search: Search box text (see ``search``); blank lists everything. It finds
+                runs by their prompts, their answer or their rating note.
             before_id: Only runs older than this id: keyset paging for scrolling.
             batch_runs: Include the runs of evaluations and comparisons (thousands at a
                 time, so the History panel can leave them out).
+            preset: Only runs of the preset with this name, ignoring case (preset names
+                are unique ignoring case); blank means any.
+            preset_version: Only runs of this version of ``preset``.
+            rating: Only runs rated "good", "bad", or either ("rated").
 
         Raises:
-            ValueError: ``offset`` is negative or ``limit`` is out of range.
+            ValueError: ``offset`` is negative, ``limit`` is out of range, a version is
+                given without a preset, or ``rating`` is not a known filter.
             HistoryError: The database could not be read.
         """
         if offset < 0 or not 0 < limit <= MAX_PAGE_SIZE:
             raise ValueError(f"bad page: offset={offset}, limit={limit}")
-        sql, params = page_query(search, offset, limit, before_id, batch_runs=batch_runs)
+        where = ListFilter(search, batch_runs, preset, preset_version, rating)
+        sql, params = page_query(where, offset, limit, before_id)
         with sqlite_errors("The history could not be read"):
             rows = self._conn.execute(sql, params).fetchall()
-        return [_summary(row) for row in rows]
+        return [summary_of(row) for row in rows]
 
-    def count(self, search: str = "", *, batch_runs: bool = True) -> int:
-        """How many runs there are, or how many match ``search`` (see ``page``)."""
-        sql, params = count_query(search, batch_runs=batch_runs)
+    def count(
+        self,
+        search: str = "",
+        *,
+        batch_runs: bool = True,
+        preset: str | None = None,
+        preset_version: int | None = None,
+        rating: RatingFilter | None = None,
+    ) -> int:
+        """How many runs there are, or how many ``page`` would list in all (same filters)."""
+        sql, params = count_query(ListFilter(search, batch_runs, preset, preset_version, rating))
         with sqlite_errors("The history could not be read"):
             row = self._conn.execute(sql, params).fetchone()
         return int(row[0])
+
+    def preset_names(self) -> list[str]:
+        """The presets the history has runs of, by name, in alphabetical order ignoring case.
+
+        One name per preset: when the runs spell it differently (renamed from "summary" to
+        "Summary"), the spelling of its newest run of its latest version is given.
+        """
+        with sqlite_errors("The history could not be read"):
+            return presets_seen.names(self._conn)
+
+    def preset_versions(self, name: str) -> list[int]:
+        """The versions of preset ``name`` (ignoring case) the history has runs of, ascending."""
+        with sqlite_errors("The history could not be read"):
+            return presets_seen.versions(self._conn, name)
 
     def usage_by_day(self, days: int = 30, *, today: dt.date | None = None) -> list[DailyUsage]:
         """Runs and tokens per local calendar day and model, oldest day first.
@@ -315,21 +390,3 @@ def open_history_store(
     path = data_dir / HISTORY_FILE_NAME
     conn, problem = open_history_db(path, now, check=check)
     return Loaded(HistoryStore._over(path, conn), problem)
-
-
-def _summary(row: tuple[Any, ...]) -> RunSummary:
-    (run_id, created, model, preview, status, inp, out, total, error, source, preset, demo) = row
-    return RunSummary(
-        id=run_id,
-        created=created,
-        model=model,
-        preview=preview,
-        truncation_status=status_from_db(status),
-        input_tokens=inp,
-        output_tokens=out,
-        total_tokens=total,
-        error_title=error,
-        source=source,
-        preset_name=preset,
-        demo=bool(demo),
-    )

@@ -7,12 +7,14 @@ model and what came back, nothing about how the request was authenticated.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
 
 from zerogpu_desktop.api.models import Usage
 from zerogpu_desktop.api.tokens import TruncationStatus
+from zerogpu_desktop.safe_text import replace_surrogates
 
 RunSource = Literal["window", "cli", "evaluate", "compare"]
 """Where a run was started: the main window, ``zerogpu-desktop send``, or as one cell of an
@@ -20,6 +22,17 @@ evaluation or a comparison (from either)."""
 RUN_SOURCES: tuple[str, ...] = get_args(RunSource)
 PREVIEW_LENGTH = 120
 """Characters of the user prompt's first line shown in the history list."""
+RunRating = Literal["good", "bad"]
+"""A person's verdict on one answer (from Compare, the History panel or ``history rate``)."""
+RUN_RATINGS: tuple[str, ...] = get_args(RunRating)
+RatingFilter = Literal["good", "bad", "rated"]
+"""Which runs a list keeps by rating: rated good, rated bad, or rated either way."""
+RATING_FILTERS: tuple[str, ...] = get_args(RatingFilter)
+MAX_RATING_NOTE = 2000
+"""Characters of a rating's note: a sentence or a short paragraph, not a second answer."""
+#: What a note may not hold: control characters but newline and tab (a carriage return is
+#: turned into a newline first), DEL, C1 controls and the bidi overrides (see ``safe_text``).
+_NOT_IN_A_NOTE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class HistoryError(Exception):
@@ -51,6 +64,11 @@ class RunRecord:
         source: "window", "cli", "evaluate" or "compare".
         preset_name: The preset the run was started from, or None.
         demo: Whether it ran against the built-in offline demo (kept out of Usage).
+        preset_id: That preset's stable id (a rename keeps it), or None.
+        preset_version: That preset's version, or None (no preset, edited prompts, or a
+            run recorded before presets had versions).
+        rating: "good" or "bad" once someone judged the answer, else None.
+        rating_note: The note given with the rating, or None.
         id: The database id; None until recorded.
     """
 
@@ -70,11 +88,17 @@ class RunRecord:
     source: RunSource = "window"
     preset_name: str | None = None
     demo: bool = False
+    preset_id: str | None = None
+    preset_version: int | None = None
+    rating: RunRating | None = None
+    rating_note: str | None = None
     id: int | None = None
 
     def __post_init__(self) -> None:
         if self.source not in RUN_SOURCES:
             raise ValueError(f"source must be one of {RUN_SOURCES}, not {self.source!r}")
+        if self.rating is not None and self.rating not in RUN_RATINGS:
+            raise ValueError(f"rating must be one of {RUN_RATINGS} or None, not {self.rating!r}")
 
     @property
     def usage(self) -> Usage | None:
@@ -107,6 +131,9 @@ class RunSummary:
         source: "window", "cli", "evaluate" or "compare".
         preset_name: The preset used, or None.
         demo: Whether it ran against the built-in offline demo.
+        preset_version: The preset's version, or None.
+        rating: "good", "bad" or None (not rated).
+        rating_note: The rating's note (at most MAX_RATING_NOTE characters), or None.
     """
 
     id: int
@@ -121,6 +148,9 @@ class RunSummary:
     source: RunSource
     preset_name: str | None
     demo: bool = False
+    preset_version: int | None = None
+    rating: RunRating | None = None
+    rating_note: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -152,6 +182,47 @@ def preview_of(user_prompt: str) -> str:
                 return line[: PREVIEW_LENGTH - 1].rstrip() + "…"
             return line
     return ""
+
+
+def preset_label(name: str | None, version: int | None) -> str:
+    """A run's preset as lists show it: "Summarise v3", "Summarise" (no version), or ""."""
+    if not name:
+        return ""
+    return f"{name} v{version}" if version is not None else name
+
+
+def tidy_note(note: str) -> str:
+    """The note without control characters (newline and tab kept) or surrounding blanks.
+
+    A note is typed by a person but shown again in a terminal and in the window, so what
+    could move a cursor or reverse the text is dropped rather than kept escaped.
+    """
+    text = replace_surrogates(note).replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_IN_A_NOTE.sub("", text).strip()
+
+
+def clean_note(note: str) -> str | None:
+    """The note as ``HistoryStore.rate`` stores it (see ``tidy_note``), or None if empty.
+
+    Raises:
+        ValueError: The note is longer than MAX_RATING_NOTE characters (after tidying).
+    """
+    text = tidy_note(note)
+    if len(text) > MAX_RATING_NOTE:
+        raise ValueError(
+            f"The note is {len(text):,} characters long; shorten it to at most "
+            f"{MAX_RATING_NOTE:,} characters."
+        )
+    return text or None
+
+
+def rating_from_db(value: object) -> RunRating | None:
+    """Read a stored rating; anything but "good" or "bad" reads as not rated."""
+    if value == "good":
+        return "good"
+    if value == "bad":
+        return "bad"
+    return None
 
 
 def status_from_db(value: object) -> TruncationStatus | None:

@@ -12,7 +12,11 @@ column fails the insert. Each is made storable here, before the row reaches SQLi
   sums;
 - ``created``: a time that is not finite or lies outside years 1970-9999 is replaced by
   the time of recording, so the run still sorts and shows with a real date;
-- ``duration_seconds``: not finite or negative is stored as NULL (unknown).
+- ``duration_seconds``: not finite or negative is stored as NULL (unknown);
+- ``preset_version``: not a whole number from 1 up is stored as NULL (no known version);
+- ``rating_note``: cleaned like a note given to ``HistoryStore.rate`` and, since a record
+  is never refused for its content, cut to MAX_RATING_NOTE characters; a note without a
+  rating is not kept.
 
 The full-text index is filled from the stored row by triggers, so it sees the same clean
 values.
@@ -26,7 +30,13 @@ from typing import Any
 
 from zerogpu_desktop.api.tokens import TruncationStatus
 from zerogpu_desktop.safe_text import replace_surrogates
-from zerogpu_desktop.storage.history.types import RunRecord, preview_of
+from zerogpu_desktop.storage.history.types import (
+    MAX_RATING_NOTE,
+    RUN_RATINGS,
+    RunRecord,
+    preview_of,
+    tidy_note,
+)
 
 SQLITE_MAX_INT = 2**63 - 1
 LATEST_STORABLE_TIME = 253_402_300_799.0
@@ -41,6 +51,7 @@ def row_params(run: RunRecord, *, now: float | None = None) -> dict[str, Any]:
         now: The time used for an unusable ``created``; defaults to the current time.
     """
     user_prompt = _required_text(run.user_prompt)
+    rating = run.rating if run.rating in RUN_RATINGS else None
     return {
         "created": _created(run.created, now),
         "model": _required_text(run.model),
@@ -56,6 +67,10 @@ def row_params(run: RunRecord, *, now: float | None = None) -> dict[str, Any]:
         "error_title": _optional_text(run.error_title),
         "error_message": _optional_text(run.error_message),
         "demo": 1 if run.demo is True else 0,
+        "preset_id": _optional_text(run.preset_id),
+        "preset_version": version_number(run.preset_version),
+        "rating": rating,
+        "rating_note": _note(run.rating_note) if rating is not None else None,
         "system_prompt": _required_text(run.system_prompt),
         "user_prompt": user_prompt,
         "answer": _required_text(run.answer),
@@ -73,6 +88,18 @@ def token_count(value: object) -> int | None:
     if not isinstance(value, int):
         return None
     return value if 0 <= value <= SQLITE_MAX_INT else None
+
+
+def version_number(value: object) -> int | None:
+    """``value`` as a storable preset version (1 and up), or None."""
+    number = token_count(value)
+    return number if number is not None and number >= 1 else None
+
+
+def _note(value: object) -> str | None:
+    if value is None:
+        return None
+    return tidy_note(_required_text(value))[:MAX_RATING_NOTE].rstrip() or None
 
 
 def _required_text(value: object) -> str:

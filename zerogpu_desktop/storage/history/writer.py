@@ -10,6 +10,10 @@ dataset, many compared runs) are committed together: a run arriving after a quie
 written at once, and those arriving within the interval after a commit wait for the rest of
 it and go in one transaction. Each run still gets its own id, in the order submitted; if a
 batch fails, its runs are written one by one, so one bad run never costs the others theirs.
+
+Ratings go through the same thread and connection, queued behind what was submitted before
+them: a rating given as soon as a run's id is known always finds that run written, and two
+ratings of one run given in a row are kept in that order (the last one wins).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 
 from zerogpu_desktop.background import Worker
 from zerogpu_desktop.storage.history.store import HistoryStore
-from zerogpu_desktop.storage.history.types import HistoryError, RunRecord
+from zerogpu_desktop.storage.history.types import HistoryError, RunRating, RunRecord, clean_note
 
 _log = logging.getLogger(__name__)
 
@@ -73,6 +77,25 @@ class HistoryWriter:
                 self._drain_queued = True
                 self._worker.submit(self._drain)
         return future
+
+    def rate(self, run_id: int, rating: RunRating | None, note: str = "") -> Future[bool]:
+        """Queues a rating (see ``HistoryStore.rate``); the future says whether the run exists.
+
+        The future raises HistoryError when the rating could not be written, or at once
+        after `close`.
+
+        Raises:
+            ValueError: The note is too long (checked here, so the caller hears it at once).
+        """
+        clean_note(note)
+        with self._lock:
+            if self._closed:
+                future: Future[bool] = Future()
+                closed = HistoryError("The history is closed, so the rating was not saved.")
+                future.set_exception(closed)
+                return future
+            # Behind any drain already queued: the run the rating is for was submitted first.
+            return self._worker.submit(self._rate, run_id, rating, note)
 
     def close(self, timeout: float = 2.0) -> bool:
         """Finishes queued writes (up to `timeout`) and stops; returns whether it finished."""
@@ -126,6 +149,14 @@ class HistoryWriter:
                 continue
             if waited_for:
                 future.set_result(run_id)
+
+    def _rate(self, run_id: int, rating: RunRating | None, note: str) -> bool:
+        try:
+            return self._opened_store().rate(run_id, rating, note)
+        except HistoryError:
+            raise
+        except Exception as exc:
+            raise _as_history_error(exc, "The rating could not be saved") from exc
 
     def _opened_store(self) -> HistoryStore:
         """The writer's connection, opened at the first run; an open failure is kept and told."""

@@ -1,8 +1,8 @@
 """Evaluations in the history database: what ran, its cases, and one row per cell result.
 
-The tables live in the history file (``storage/history/schema.py``, schema 3), next to the runs
-each cell was recorded as, so an evaluation is kept, reopened, resumed and compared without
-its dataset file. A store wraps one SQLite connection and is used on the thread that opened
+The tables live in the history file (``storage/history/schema.py``, from schema 3), next to
+the runs each cell was recorded as, so an evaluation is kept, reopened, resumed and compared
+without its dataset file. A store wraps one SQLite connection and is used on the thread that opened
 it: the engine writes from its own worker thread (results in batches, one transaction each),
 the window reads the grid from its own connection (WAL lets both work at once).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,6 +141,51 @@ class EvaluationStore:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ((evaluation_id, *_result_row(result)) for result in results),
             )
+
+    def link_versions(
+        self, preset_name: str, preset_id: str, version_by_fingerprint: Mapping[str, int]
+    ) -> int:
+        """Ties evaluations stored before presets had versions to the version they ran.
+
+        Such an evaluation knows only the preset's name (its title) and the prompt's content
+        fingerprint; the version whose content has the same fingerprint is the one it ran.
+        Only evaluations without a version are touched, so running this again (at every
+        start) changes nothing. The name is compared ignoring case, as preset names are.
+
+        Args:
+            preset_name: The preset's name, as evaluations of it are titled.
+            preset_id: The preset's stable id, stored with the version.
+            version_by_fingerprint: Each version's content fingerprint (``plan.
+                prompt_fingerprint``) and its number; when two versions share one content
+                (a restore), the caller gives the one to link to.
+
+        Returns:
+            How many evaluations were linked.
+        """
+        pairs = [
+            (version, fingerprint)
+            for fingerprint, version in version_by_fingerprint.items()
+            if isinstance(version, int) and not isinstance(version, bool) and version >= 1
+        ]
+        linked = 0
+        action = "The evaluations could not be linked to their preset's versions"
+        with sqlite_errors(action), transaction(self._conn):
+            for version, fingerprint in pairs:
+                cursor = self._conn.execute(
+                    "UPDATE evaluations SET prompt_version = ?, preset_id = ? "
+                    "WHERE title = ? COLLATE NOCASE AND prompt_version IS NULL "
+                    "AND prompt_fingerprint = ?",
+                    (version, _text(preset_id), _text(preset_name), fingerprint),
+                )
+                linked += max(cursor.rowcount, 0)
+        return linked
+
+    def unversioned_titles(self) -> list[str]:
+        """The titles of evaluations with no preset version yet (see ``link_versions``)."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT title FROM evaluations WHERE prompt_version IS NULL"
+        ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def delete(self, evaluation_id: int) -> bool:
         """Deletes an evaluation and its results (the history keeps the runs)."""
