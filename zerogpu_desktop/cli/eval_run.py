@@ -61,6 +61,8 @@ def _plan(args: argparse.Namespace, presets: PresetStore) -> EvaluationPlan:
         input_limit=preset.input_token_limit if preset else None,
         response_format=args.response_format or (preset.response_format if preset else "text"),
         preset_name=preset.name if preset else None,
+        preset_id=preset.preset_id if preset else None,
+        preset_version=preset.version if preset and not _overridden(args) else None,
     )
     dataset = load_dataset(Path(args.data))
     plan = EvaluationPlan(
@@ -74,6 +76,11 @@ def _plan(args: argparse.Namespace, presets: PresetStore) -> EvaluationPlan:
     )
     plan.check()
     return plan
+
+
+def _overridden(args: argparse.Namespace) -> bool:
+    """Whether a flag replaced part of the preset's prompt: then no stored version ran."""
+    return args.system is not None or args.prompt is not None or bool(args.response_format)
 
 
 def run_evaluation(

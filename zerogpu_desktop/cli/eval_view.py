@@ -20,11 +20,14 @@ from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage import ensure_data_dir, resolve_data_dir
 from zerogpu_desktop.storage.history.types import HistoryError
+from zerogpu_desktop.storage.presets.store import PresetStore
 from zerogpu_desktop.workbench.evaluate.export import export_evaluation as write_export
 from zerogpu_desktop.workbench.evaluate.export import export_format_for
 from zerogpu_desktop.workbench.evaluate.regression import CaseChange, compare_evaluations
 from zerogpu_desktop.workbench.evaluate.store import EvaluationStore, open_evaluation_store
 from zerogpu_desktop.workbench.evaluate.summary import SummaryBuilder
+from zerogpu_desktop.workbench.evaluate.types import titled
+from zerogpu_desktop.workbench.evaluate.version_links import link_to_versions
 
 __all__ = [
     "compare_evaluations_command",
@@ -46,6 +49,7 @@ def _with_store(
         report(str(exc), stderr)
         return ExitCode.UNEXPECTED
     try:
+        link_to_versions(store, PresetStore(data_dir))
         return action(store)
     except HistoryError as exc:
         report(str(exc), stderr)
@@ -71,7 +75,7 @@ def list_evaluations(
             when = dt.datetime.fromtimestamp(info.created).strftime("%Y-%m-%d %H:%M")
             rate = f"{row.passed / row.results:.0%}" if row.results else "-"
             fields = (
-                info.title,
+                titled(info),
                 info.dataset_name,
                 ", ".join(info.models),
                 f"{row.results:,}/{row.cases * len(info.models) * info.repeat:,} done",

@@ -35,6 +35,7 @@ from zerogpu_desktop.workbench.evaluate.regression import (
     compare_evaluations,
 )
 from zerogpu_desktop.workbench.evaluate.store import EvaluationListing, EvaluationStore
+from zerogpu_desktop.workbench.evaluate.types import titled
 
 __all__ = ["EvaluationsDialog", "RegressionDialog", "regression_html"]
 
@@ -50,7 +51,7 @@ def _row_texts(row: EvaluationListing) -> tuple[str, ...]:
     return (
         str(info.id),
         dt.datetime.fromtimestamp(info.created).strftime("%Y-%m-%d %H:%M"),
-        safe_for_display(info.title),
+        safe_for_display(titled(info)),
         safe_for_display(info.dataset_name),
         safe_for_display(", ".join(info.models)),
         f"{row.results:,} / {total:,}",

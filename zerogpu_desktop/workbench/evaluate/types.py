@@ -239,3 +239,8 @@ class EvaluationInfo:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "variables", MappingProxyType(dict(self.variables)))
+
+
+def titled(info: EvaluationInfo) -> str:
+    """The evaluation's title with the preset version it ran: "Summarise v3"."""
+    return f"{info.title} v{info.prompt_version}" if info.prompt_version else info.title
