@@ -28,6 +28,7 @@ from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.presets.names import name_key, unique_name
 from zerogpu_desktop.storage.presets.store import Preset, PresetError, PresetStore
 from zerogpu_desktop.ui.controls import FOCUS_RING, confirm_box, named_button, widget_key
+from zerogpu_desktop.ui.preset_versions import PresetVersionsView
 
 #: Builds a preset named `name` from what is in the editors now.
 Snapshot = Callable[[str], Preset]
@@ -41,6 +42,9 @@ class PresetsPanel(QWidget):
         saved(Preset): a preset was saved from the editors.
         message(str): a sentence for the status bar.
         problem(str): a sentence for the error banner.
+        restored(Preset): a version was restored: the preset holds that content now.
+        compare_versions_requested(str, list): compare the answers of two versions (their
+            numbers, older first) of the named preset.
     """
 
     load_requested = Signal(object)
@@ -49,6 +53,8 @@ class PresetsPanel(QWidget):
     renamed = Signal(str, str)
     message = Signal(str)
     problem = Signal(str)
+    restored = Signal(object)
+    compare_versions_requested = Signal(str, list)
 
     def __init__(
         self, store: PresetStore, snapshot: Snapshot, parent: QWidget | None = None
@@ -58,6 +64,7 @@ class PresetsPanel(QWidget):
         self._snapshot = snapshot
         self._deleted: Preset | None = None
         self._dialog: QInputDialog | None = None
+        self._refreshing = False
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter presets")
@@ -81,6 +88,7 @@ class PresetsPanel(QWidget):
         self.undo_label = QLabel("", self)
         self.undo_label.setWordWrap(True)
         self.undo_button = named_button("Undo", "Undo delete", self)
+        self.versions = PresetVersionsView(store, self)
 
         # Two buttons a line, so the panel can be as narrow as two buttons (about 180 px).
         buttons = QGridLayout()
@@ -104,6 +112,7 @@ class PresetsPanel(QWidget):
         layout.addWidget(self.empty_label)
         layout.addLayout(buttons)
         layout.addLayout(undo_row)
+        layout.addWidget(self.versions, 1)
         self._show_undo(False)
 
         self.filter_edit.textChanged.connect(lambda _text: self.refresh())
@@ -113,6 +122,11 @@ class PresetsPanel(QWidget):
         # One click loads, as in a launcher; selection alone would need a second step.
         self.list.itemClicked.connect(lambda _item: self.load_selected())
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.list.currentItemChanged.connect(lambda *_: self._show_versions())
+        self.versions.message.connect(self.message)
+        self.versions.problem.connect(self.problem)
+        self.versions.restored.connect(self._on_restored)
+        self.versions.compare_requested.connect(self.compare_versions_requested)
         self.load_button.clicked.connect(self.load_selected)
         self.save_button.clicked.connect(self.ask_save_as)
         self.rename_button.clicked.connect(self.ask_rename)
@@ -130,6 +144,7 @@ class PresetsPanel(QWidget):
     def refresh(self, select: str | None = None, *, report: bool = True) -> None:
         """Re-reads the store (it notices edits by other processes) and keeps the selection."""
         keep = select or self.selected_name()
+        self._refreshing = True  # the versions are read once, below, not per row
         self.list.clear()
         for preset in self.store.list(self.filter_edit.text()):
             item = QListWidgetItem(preset.name, self.list)
@@ -137,6 +152,8 @@ class PresetsPanel(QWidget):
             item.setToolTip(f"{preset.name}\nModel: {preset.model or '(none)'}")
             if preset.name == keep:
                 self.list.setCurrentItem(item)
+        self._refreshing = False
+        self.versions.show_preset(self.selected_name())
         self.empty_label.setVisible(self.list.count() == 0 and not self.filter_edit.text())
         self._update_buttons()
         if report:
@@ -151,6 +168,15 @@ class PresetsPanel(QWidget):
     def selected_name(self) -> str | None:
         item = self.list.currentItem()
         return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def _show_versions(self) -> None:
+        if not self._refreshing:
+            self.versions.show_preset(self.selected_name())
+            self.report_problem()  # a damaged versions file, moved aside while reading
+
+    def _on_restored(self, preset: Preset) -> None:
+        self.refresh(select=preset.name)
+        self.restored.emit(preset)
 
     def _focus_first(self) -> None:
         """Down in the filter goes on into the list, as in a launcher's search box."""
