@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 
 SHORTCUTS = (
     *("Ctrl+Return", "Esc", "Ctrl+Q", "Ctrl+,", "Ctrl+S", "Ctrl+Shift+C", "Ctrl+M", "Ctrl+L"),
-    # New prompt and its undo, the three Copy as code, Evaluate, the shortcuts list, About.
-    *("Ctrl+N", "Ctrl+Z", "", "", "", "Ctrl+E", "F1", ""),
+    # New prompt and its undo, the three Copy as code, Evaluate, Compare, the shortcuts
+    # list, About.
+    *("Ctrl+N", "Ctrl+Z", "", "", "", "Ctrl+E", "Ctrl+Shift+Return", "F1", ""),
 )
 
 

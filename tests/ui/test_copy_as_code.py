@@ -163,6 +163,7 @@ def test_the_run_menu_offers_all_three(window: MainWindow) -> None:
     assert texts == [
         "&Send",
         "&Cancel",
+        "Co&mpare…",
         "Copy as &curl",
         "Copy as &Python",
         "Copy as command &line",

@@ -9,17 +9,20 @@ import textwrap
 WORKBENCH_MODULES = (
     "client_pool",
     "compare",
+    "compare_display",
     "connection",
     "handle",
     "learning",
     "outcome",
     "preflight",
+    "preset_diff",
     "progress",
     "rate_gate",
     "records",
     "request_code",
     "runner",
     "spec",
+    "word_diff",
     "evaluate.check_syntax",
     "evaluate.checks",
     "evaluate.dataset",
@@ -34,6 +37,7 @@ WORKBENCH_MODULES = (
     "evaluate.store",
     "evaluate.summary",
     "evaluate.types",
+    "evaluate.version_links",
 )
 
 BLOCKED = textwrap.dedent(

@@ -7,7 +7,7 @@ in; Evaluate is made when first opened, so the first frame does not pay for it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QLineEdit, QMainWindow, QToolButton, QWidget
 
 
 def create_library_docks(window: QMainWindow) -> tuple[QDockWidget, QDockWidget, QDockWidget]:
@@ -56,3 +56,16 @@ def create_evaluate_dock(window: QMainWindow) -> tuple[QDockWidget, bool]:
         return dock, True
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     return dock, False
+
+
+def name_tool_buttons(dock: QDockWidget, title: str) -> None:
+    """Qt's own small buttons (dock close/float, line-edit clear) come without names."""
+    for button in dock.findChildren(QToolButton):
+        if button.accessibleName():
+            continue
+        if button.objectName() == "qt_dockwidget_closebutton":
+            button.setAccessibleName(f"Close the {title} panel")
+        elif button.objectName() == "qt_dockwidget_floatbutton":
+            button.setAccessibleName(f"Detach the {title} panel")
+        elif isinstance(button.parent(), QLineEdit):
+            button.setAccessibleName("Clear")

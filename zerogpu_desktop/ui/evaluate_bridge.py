@@ -22,7 +22,6 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from zerogpu_desktop.ui.history_service import HistoryService
-from zerogpu_desktop.ui.key_session import KeySession
 from zerogpu_desktop.ui.run_bridge import RunBridge
 from zerogpu_desktop.ui.settings_holder import SettingsHolder
 from zerogpu_desktop.ui.tasks import TaskKeeper
@@ -51,8 +50,7 @@ class EvaluateBridge(QObject):
     """Starts, reports and cancels the window's one evaluation.
 
     Args:
-        runs: The window's runs: the connection, the calibration book, the log file.
-        keys: The key session (an evaluation waits for the keyring like a Send does).
+        runs: The window's runs: the connection, the key check, the calibration book, the log file.
         settings: The model memory the cells share with the window's runs.
         history: Where each cell is recorded as a run.
         tasks: The window's tasks; quitting cancels the evaluation through them.
@@ -78,7 +76,6 @@ class EvaluateBridge(QObject):
     def __init__(
         self,
         runs: RunBridge,
-        keys: KeySession,
         settings: SettingsHolder,
         history: HistoryService,
         tasks: TaskKeeper,
@@ -89,7 +86,6 @@ class EvaluateBridge(QObject):
     ) -> None:
         super().__init__(parent)
         self._runs = runs
-        self._keys = keys
         self._settings = settings
         self._history = history
         self._tasks = tasks
@@ -132,7 +128,7 @@ class EvaluateBridge(QObject):
         """
         if self._running:
             return False
-        refusal = self._refusal()
+        refusal = self._runs.not_ready()
         if refusal is not None:
             self.failed.emit(refusal)
             return False
@@ -150,15 +146,6 @@ class EvaluateBridge(QObject):
         if self._evaluator is not None:
             self._evaluator.cancel()
         return True
-
-    def _refusal(self) -> str | None:
-        """Why nothing can be sent yet (no key, no project), as one line; None when it can."""
-        from zerogpu_desktop.workbench.preflight import KEY_NOT_LOADED, missing_configuration
-
-        if not (self._keys.loaded or self._keys.has_key or self._runs.demo):
-            return KEY_NOT_LOADED.as_line()
-        missing = missing_configuration(self._runs.connection(), "window")
-        return missing.as_line() if missing is not None else None
 
     # -- the task -------------------------------------------------------------------------
 

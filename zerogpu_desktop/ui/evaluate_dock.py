@@ -7,9 +7,9 @@ only when someone opens it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolButton
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from zerogpu_desktop.ui.docks import create_evaluate_dock
+from zerogpu_desktop.ui.docks import create_evaluate_dock, name_tool_buttons
 from zerogpu_desktop.ui.evaluate_panel import EvaluatePanel, EvaluateParts
 
 __all__ = ["EvaluateParts", "create_evaluate_panel"]
@@ -23,12 +23,7 @@ def create_evaluate_panel(window: QMainWindow, parts: EvaluateParts) -> Evaluate
     dock, restored = create_evaluate_dock(window)
     panel = EvaluatePanel(parts, dock)
     dock.setWidget(panel)
-    # Qt's own dock buttons come without names a screen reader could say.
-    for button in dock.findChildren(QToolButton):
-        if button.objectName() == "qt_dockwidget_closebutton":
-            button.setAccessibleName("Close the Evaluate panel")
-        elif button.objectName() == "qt_dockwidget_floatbutton":
-            button.setAccessibleName("Detach the Evaluate panel")
+    name_tool_buttons(dock, "Evaluate")
     if not restored:
         # A dock's size applies once the window has laid the dock out with its panel.
         QTimer.singleShot(0, lambda: _first_size(window, dock))

@@ -23,8 +23,11 @@ from PySide6.QtWidgets import (
 
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.ui.controls import FOCUS_RING
+from zerogpu_desktop.ui.model_picker import ModelPicker
 from zerogpu_desktop.workbench.evaluate.plan import MAX_MODELS
 
+#: What a tick past the limit is told, unless the chooser is given its own sentence.
+EVALUATION_LIMIT = f"An evaluation compares at most {MAX_MODELS} models: untick one to add another."
 #: The colour Fusion darkens into the outline of the models' check boxes.
 CHECK_OUTLINE_BASE = "#a8a8a8"
 
@@ -42,9 +45,12 @@ class ModelChooser(QWidget):
     message = Signal(str)
     problem = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, limit_sentence: str = EVALUATION_LIMIT
+    ) -> None:
         super().__init__(parent)
         self._added: list[str] = []
+        self._limit_sentence = limit_sentence
         self.list = QListWidget(self)
         self.list.setAccessibleName("Models to compare")
         self.list.setAccessibleDescription(f"Tick up to {MAX_MODELS} models with Space")
@@ -94,6 +100,15 @@ class ModelChooser(QWidget):
             self.list.setCurrentRow(0)
         self.list.blockSignals(False)
         self.changed.emit()
+
+    def offer_window_models(self, picker: ModelPicker, demo: bool) -> None:
+        """Lists the model box's model, the remembered ones and, in the demo, the demo's."""
+        others = list(picker.remembered())
+        if demo:
+            from zerogpu_desktop.demo.answers import DEMO_MODELS
+
+            others.extend(DEMO_MODELS)
+        self.offer(picker.model(), others)
 
     def models(self) -> tuple[str, ...]:
         chosen = []
@@ -154,7 +169,5 @@ class ModelChooser(QWidget):
             self.list.blockSignals(True)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.list.blockSignals(False)
-            self.problem.emit(
-                f"An evaluation compares at most {MAX_MODELS} models: untick one to add another."
-            )
+            self.problem.emit(self._limit_sentence)
         self.changed.emit()

@@ -9,13 +9,13 @@ or a traceback.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from zerogpu_desktop.storage import UiStateStore
+from zerogpu_desktop.storage.history.types import HistoryError
 from zerogpu_desktop.ui.controls import OpenDialogs, named_button
 from zerogpu_desktop.ui.editors import EditorSet
 from zerogpu_desktop.ui.evaluate_bridge import EvaluateBridge
@@ -52,6 +53,7 @@ from zerogpu_desktop.ui.save_folder import SaveFolders
 from zerogpu_desktop.ui.session import WindowSession
 from zerogpu_desktop.workbench.evaluate.plan import EvaluationPlan, PlanError
 from zerogpu_desktop.workbench.evaluate.types import DatasetError, EvaluationState
+from zerogpu_desktop.workbench.evaluate.version_links import link_to_versions
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
@@ -94,13 +96,13 @@ class EvaluatePanel(QWidget):
         FileDrop(self, self.open_dataset, lambda: not self.bridge.is_running)
         self.bridge = EvaluateBridge(
             session.runs,
-            session.keys,
             session.settings,
             session.history,
             session.tasks,
             parts.data_dir,
             parent=self,
         )
+        self._presets = parts.presets
         self.setup = EvaluateSetup(
             parts.editors, parts.presets, session.tasks, lambda: session.runs.demo, self
         )
@@ -205,10 +207,8 @@ class EvaluatePanel(QWidget):
         bridge.results.connect(self.model.add_results)
         bridge.finished.connect(self._on_finished)
         bridge.failed.connect(self.show_problem)
-        for keys in ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.run)
+        # Ctrl+Shift+Enter runs the evaluation while the keyboard is here: the window's
+        # Compare action sends that key here (a second shortcut would make it ambiguous).
 
     # -- showing --------------------------------------------------------------------------
 
@@ -310,6 +310,8 @@ class EvaluatePanel(QWidget):
         """Earlier…: the stored evaluations, to reopen one or see what changed since."""
         store = self._reader()
         if store is not None and not self.bridge.is_running:
+            with contextlib.suppress(HistoryError):  # unlinked, they still show and open
+                link_to_versions(store, self._presets)
             self._dialogs.open(earlier_dialog(store, self.window(), self.show_stored))
 
     def show_stored(self, evaluation_id: int) -> None:

@@ -163,12 +163,7 @@ class EvaluateSetup(QWidget):
         self.prompt_combo.setCurrentIndex(max(0, found))
         self.prompt_combo.blockSignals(False)
 
-        others = list(self._editors.model_picker.remembered())
-        if self._demo():
-            from zerogpu_desktop.demo.answers import DEMO_MODELS
-
-            others.extend(DEMO_MODELS)
-        self.models_chooser.offer(self._editors.model_picker.model(), others)
+        self.models_chooser.offer_window_models(self._editors.model_picker, self._demo())
         self._estimate_soon()
 
     def models(self) -> tuple[str, ...]:
@@ -237,6 +232,8 @@ class EvaluateSetup(QWidget):
                     variables=preset.variables,
                     response_format=preset.response_format,
                     preset_name=preset.name,
+                    preset_id=preset.preset_id,
+                    preset_version=preset.version,
                 )
                 return spec, preset.name
         spec = replace(self._editors.spec(), model="", input_limit=None)

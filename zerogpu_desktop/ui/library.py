@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from zerogpu_desktop.storage.history.types import RunRecord
 from zerogpu_desktop.storage.presets.store import Preset, PresetError, PresetStore
 from zerogpu_desktop.templating import find_variables
 from zerogpu_desktop.ui.controls import OpenDialogs
+from zerogpu_desktop.ui.docks import name_tool_buttons
 from zerogpu_desktop.ui.editors import PromptEditing
 from zerogpu_desktop.ui.history_panel import HistoryPanel
 from zerogpu_desktop.ui.history_service import HistoryService
@@ -91,6 +92,7 @@ class Library(QObject):
 
         self.presets = PresetsPanel(preset_store, self.snapshot, dialog_parent)
         self.history = HistoryPanel(None, dialog_parent)
+        self.history.use_service(history)
         self.usage = UsageView(None, dialog_parent)
         self.transfer = PresetTransfer(preset_store, self.presets, self._dialogs, dialog_parent)
         # The docks exist from the window's first frame; the panels move in now, so nothing
@@ -103,6 +105,7 @@ class Library(QObject):
         self.presets.saved.connect(self._on_preset_saved)
         self.presets.renamed.connect(self._on_preset_renamed)
         self.presets.deleted.connect(self._on_preset_deleted)
+        self.presets.restored.connect(self._on_preset_restored)
         for source in (self.presets, self.history, self.transfer):
             source.message.connect(self.message.emit)
             source.problem.connect(self.problem.emit)
@@ -182,7 +185,7 @@ class Library(QObject):
             created=base.created if base is not None and base.name == name else 0.0,
         )
 
-    def load_preset(self, preset: Preset) -> None:
+    def load_preset(self, preset: Preset, *, focus: bool = True) -> None:
         if preset.input_token_limit is not None:
             self._settings.set_input_limit(preset.model, preset.input_token_limit)
         self._editors.load(
@@ -199,7 +202,8 @@ class Library(QObject):
         self.message.emit(
             f"Loaded preset “{preset.name}”. Ctrl+Z in an editor brings back what was there."
         )
-        self._editors.focus_prompt()
+        if focus:
+            self._editors.focus_prompt()
 
     def save_preset(self) -> None:
         """Saves over the loaded preset, or asks for a name when none is loaded."""
@@ -208,6 +212,14 @@ class Library(QObject):
             self.presets.ask_save_as()
             return
         self.presets.save_as(self.loaded_preset.name, replace_existing=True)
+
+    def _on_preset_restored(self, preset: Preset) -> None:
+        """The loaded preset restored to an old version: the editors show what it holds now,
+        or a save would make the replaced text current again. The keyboard stays in the
+        versions list; Ctrl+Z in an editor brings back what was there."""
+        loaded = self.loaded_preset
+        if loaded is not None and loaded.preset_id == preset.preset_id:
+            self.load_preset(preset, focus=False)
 
     def _on_preset_saved(self, preset: Preset) -> None:
         self.loaded_preset = preset
@@ -259,7 +271,15 @@ class Library(QObject):
     def send_with_variables(self, spec: PromptSpec, send: Callable[[PromptSpec], object]) -> None:
         """Asks for the values of any `{{variables}}`, then sends the spec with them."""
         preset = self.loaded_preset
-        spec = replace(spec, preset_name=preset.name if preset else None)
+        if preset is not None:
+            # Edited prompts came from no stored version: the run names the preset only.
+            edited = self.has_unsaved_changes()
+            spec = replace(
+                spec,
+                preset_name=preset.name,
+                preset_id=preset.preset_id or None,
+                preset_version=None if edited or not preset.version else preset.version,
+            )
         names = spec.variable_names()
         if not names:
             send(spec)
@@ -267,6 +287,7 @@ class Library(QObject):
         remembered = dict(self._variable_values)
         if preset is not None:
             remembered.update(preset.variables)
+        remembered.update(spec.variables)  # values the caller already has (Compare's preset)
         dialog = VariablesDialog(names, remembered, self._dialog_parent)
 
         def submitted(values: dict[str, str]) -> None:
@@ -357,21 +378,8 @@ def _fill(dock: QDockWidget, widget: QWidget) -> QDockWidget:
     dock.setWidget(widget)
     if placeholder is not None:
         placeholder.deleteLater()
-    _name_tool_buttons(dock, dock.windowTitle())
+    name_tool_buttons(dock, dock.windowTitle())
     return dock
-
-
-def _name_tool_buttons(dock: QDockWidget, title: str) -> None:
-    """Qt's own small buttons (dock close/float, line-edit clear) come without names."""
-    for button in dock.findChildren(QToolButton):
-        if button.accessibleName():
-            continue
-        if button.objectName() == "qt_dockwidget_closebutton":
-            button.setAccessibleName(f"Close the {title} panel")
-        elif button.objectName() == "qt_dockwidget_floatbutton":
-            button.setAccessibleName(f"Detach the {title} panel")
-        elif isinstance(button.parent(), QLineEdit):
-            button.setAccessibleName("Clear")
 
 
 _BRACES = re.compile(r"(\\*)\{\{")

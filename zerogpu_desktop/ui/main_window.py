@@ -26,6 +26,7 @@ from zerogpu_desktop.api.tokens import estimate_tokens
 from zerogpu_desktop.explain import Explanation
 from zerogpu_desktop.storage import Settings
 from zerogpu_desktop.ui.adaptive_row import AdaptiveRow, ElidedLabel
+from zerogpu_desktop.ui.compare_entry import compare_key, compare_window_of
 from zerogpu_desktop.ui.demo_mode import DemoMode
 from zerogpu_desktop.ui.docks import create_library_docks
 from zerogpu_desktop.ui.editors import EditorSet
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QDialog
 
+    from zerogpu_desktop.ui.compare_window import CompareWindow
     from zerogpu_desktop.ui.evaluate_panel import EvaluatePanel
     from zerogpu_desktop.ui.library import Library
     from zerogpu_desktop.workbench.spec import PromptSpec
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow, WindowActions):
         super().__init__(parent)
         self.library: Library | None = None
         self.evaluate: EvaluatePanel | None = None
+        self.compare_window: CompareWindow | None = None
         self.session = session
         self.setWindowTitle(window_title())
         self.setObjectName("mainWindow")
@@ -249,6 +252,7 @@ class MainWindow(QMainWindow, WindowActions):
                 library.variables_known.connect(editor.set_known_variables)
             self.editors.settled.connect(library.update_title)
             session.runs.run_recorded.connect(library.on_run_recorded)
+            library.presets.compare_versions_requested.connect(self.compare_versions)
             self.library = library
             library.start()
         return self.library
@@ -375,6 +379,13 @@ class MainWindow(QMainWindow, WindowActions):
             self.evaluate = create_evaluate_panel(self, parts)
         self.evaluate.show_and_focus()
 
+    def show_compare(self) -> None:
+        """Ctrl+Shift+Enter: Compare (or the evaluation, from the Evaluate panel)."""
+        compare_key(self, self)
+
+    def compare_versions(self, preset_name: str, numbers: list[int]) -> None:
+        compare_window_of(self, self).compare_versions(preset_name, numbers)
+
     # -- closing -------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
@@ -382,6 +393,8 @@ class MainWindow(QMainWindow, WindowActions):
         self.session.runs.cancel()
         if self.evaluate is not None:
             self.evaluate.close_panel()
+        if self.compare_window is not None:
+            self.compare_window.close()
         self._drafts.close()
         self.save_layout()
         event.accept()

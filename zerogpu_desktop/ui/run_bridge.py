@@ -150,6 +150,16 @@ class RunBridge(QObject):
             self._settings.current, self._overrides, api_key=self._keys.api_key
         )
 
+    def not_ready(self) -> str | None:
+        """Why a batch (an evaluation, a comparison) cannot be sent yet, as one line: no key
+        read, or no project; None when it can. A single Send waits for the keyring instead."""
+        from zerogpu_desktop.workbench.preflight import KEY_NOT_LOADED, missing_configuration
+
+        if not (self._keys.loaded or self._keys.has_key or self._overrides.demo):
+            return KEY_NOT_LOADED.as_line()
+        missing = missing_configuration(self.connection(), "window")
+        return missing.as_line() if missing is not None else None
+
     def cancel(self) -> bool:
         """Cancels the running request at once; returns whether there was one."""
         if self._current is None:

@@ -36,6 +36,9 @@ FIXED_KEYS: tuple[tuple[str, str], ...] = (
     ("Run the evaluation (in the Evaluate panel)", "Ctrl+Shift+Enter"),
     ("Tick or untick a model (in the Evaluate models list)", "Space"),
     ("Open a result in full (in the Evaluate grid)", "Enter"),
+    ("Compare the columns again (in the Compare window)", "Ctrl+Enter"),
+    ("Cancel every column, or close (in the Compare window)", "Esc"),
+    ("Rate good / bad, clear the rating, edit the note (in the History list)", "G / B / C / N"),
 )
 
 

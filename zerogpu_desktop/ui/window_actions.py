@@ -47,6 +47,7 @@ class WindowActions:
     copy_as_python_action: QAction
     copy_as_command_action: QAction
     evaluate_action: QAction
+    compare_action: QAction
     shortcuts_action: QAction
     about_action: QAction
     theme_actions: dict[str, QAction]
@@ -79,6 +80,7 @@ class ActionHost(Protocol):
     copy_as_python_action: QAction
     copy_as_command_action: QAction
     evaluate_action: QAction
+    compare_action: QAction
     shortcuts_action: QAction
     about_action: QAction
     theme_actions: dict[str, QAction]
@@ -94,6 +96,7 @@ class ActionHost(Protocol):
     def close(self) -> bool: ...
     def open_settings(self) -> None: ...
     def show_evaluate(self) -> None: ...
+    def show_compare(self) -> None: ...
 
 
 def create_window_actions(window: ActionHost, data_dir: Path) -> None:
@@ -141,7 +144,14 @@ def create_window_actions(window: ActionHost, data_dir: Path) -> None:
         act.setToolTip(f"The request Send would make; the key is read from {ENV_API_KEY}")
     window.evaluate_action = action("&Evaluate…", ["Ctrl+E"], window.show_evaluate)
     window.evaluate_action.setToolTip("Run a prompt over a dataset on several models, with checks")
-    WindowKeys(widget, window.evaluate_action.shortcuts())
+    window.compare_action = action(
+        "Co&mpare…", ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], window.show_compare
+    )
+    window.compare_action.setToolTip(
+        "Send the prompt to 2 to 6 models, or versions of a preset, side by side "
+        "(in the Evaluate panel, the same keys run the evaluation)"
+    )
+    WindowKeys(widget, [*window.evaluate_action.shortcuts(), *window.compare_action.shortcuts()])
     window.shortcuts_action = action(
         "&Keyboard shortcuts", ["F1"], lambda: open_shortcuts_dialog(window)
     )
@@ -163,6 +173,7 @@ def create_window_actions(window: ActionHost, data_dir: Path) -> None:
     run_menu = window.run_menu = menu_bar.addMenu("&Run")
     run_menu.addAction(window.send_action)
     run_menu.addAction(window.cancel_action)
+    run_menu.addAction(window.compare_action)
     run_menu.addSeparator()
     run_menu.addAction(window.copy_as_curl_action)
     run_menu.addAction(window.copy_as_python_action)
