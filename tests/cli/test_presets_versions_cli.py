@@ -115,7 +115,7 @@ def test_export_with_versions_then_import_keeps_them(
     path = tmp_path / "out.json"
     code, _, err = run_cli(["presets", "export", NAME, "--with-versions", "-o", str(path)], capsys)
     assert code == ExitCode.OK
-    assert "with their versions" in err
+    assert "Exported 1 preset with its versions to " in err
     assert json.loads(path.read_text(encoding="utf-8"))["version"] == 2
 
     other = tmp_path / "other"

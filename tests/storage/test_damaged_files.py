@@ -31,6 +31,7 @@ from zerogpu_desktop.storage import (
 )
 from zerogpu_desktop.storage.calibration import CalibrationStore
 from zerogpu_desktop.storage.presets.file import read_presets_file
+from zerogpu_desktop.storage.presets.lock import LOCK_FILE_NAME
 from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 
 DEEP = '{"version": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
@@ -158,7 +159,7 @@ def test_a_folder_in_place_of_the_file_is_left_and_never_written_over(
         case.save(tmp_path)
 
     assert (target / "inside.txt").read_text(encoding="utf-8") == "keep me"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [case.file_name]
+    assert _written(tmp_path) == [case.file_name]
     assert problem is not None
     assert "could not be read (it is a folder, not a regular file)" in problem
     assert "will not write over it" in problem
@@ -167,6 +168,11 @@ def test_a_folder_in_place_of_the_file_is_left_and_never_written_over(
     assert "was not overwritten" in str(refused.value)
     assert refused.value.strerror is not None
     assert "was not overwritten" in refused.value.strerror
+
+
+def _written(folder: Path) -> list[str]:
+    """The files in `folder`, but the presets' lock (taken before any change, never data)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != LOCK_FILE_NAME)
 
 
 @pytest.fixture
@@ -199,7 +205,7 @@ def test_a_file_without_read_permission_is_left_and_never_written_over(
         case.save(tmp_path)
 
     assert target.read_text(encoding="utf-8") == '{"version": 1, "precious": true}'
-    assert sorted(p.name for p in tmp_path.iterdir()) == [case.file_name]
+    assert _written(tmp_path) == [case.file_name]
     assert problem is not None
     assert "could not be read (Permission denied)" in problem
 

@@ -13,10 +13,14 @@ from zerogpu_desktop.cli.output import report, write_data
 from zerogpu_desktop.exit_codes import ExitCode
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage import ensure_data_dir, resolve_data_dir
+from zerogpu_desktop.storage.atomic import UnreadableFileKeptError
 from zerogpu_desktop.storage.presets.store import (
     PresetError,
     PresetFileReadError,
     PresetFormatError,
+    PresetHistoryFullError,
+    PresetNotFoundError,
+    PresetsBusyError,
     PresetStore,
     PresetVersion,
 )
@@ -56,14 +60,18 @@ def export_presets(args: argparse.Namespace) -> int:
             with_versions=args.with_versions,
         )
     except PresetError as exc:
-        report(str(exc))
+        # An unreadable versions file stops an export with versions (exit 2): a backup
+        # that silently lacked a history would be trusted as one.
+        _tell_problem(store)
+        report(_with_list_hint(exc))
         return ExitCode.USAGE
     except OSError as exc:
+        _tell_problem(store)
         report(f"cannot write {args.output}: {exc.strerror or exc}")
         return ExitCode.UNEXPECTED
     _tell_problem(store)
     noun = "preset" if count == 1 else "presets"
-    kind = " with their versions" if args.with_versions else ""
+    kind = f" with {'its' if count == 1 else 'their'} versions" if args.with_versions else ""
     print(safe_for_display(f"Exported {count} {noun}{kind} to {args.output}."), file=sys.stderr)
     return ExitCode.OK
 
@@ -78,13 +86,16 @@ def import_presets(args: argparse.Namespace) -> int:
     except PresetFormatError as exc:
         report(f"cannot import {args.file}: {exc}")
         return ExitCode.USAGE
+    except PresetHistoryFullError as exc:
+        _tell_problem(store)
+        report(_history_full_on_import(store, exc))
+        return ExitCode.USAGE
     except OSError as exc:
         # Reading problems are PresetFormatErrors: an OSError here means the write failed.
-        report(
-            f"could not write the presets ({exc.strerror or exc}), so nothing was imported: "
-            "free some disk space or check the data folder's permissions, then import again."
-        )
+        told = _tell_problem(store)
+        report(_not_written(exc, "imported", "import again", told))
         return ExitCode.UNEXPECTED
+    _tell_problem(store)  # e.g. the versions file of a replaced preset was damaged
     print(safe_for_display(result.summary()), file=sys.stderr)
     return ExitCode.OK
 
@@ -97,7 +108,8 @@ def list_versions(args: argparse.Namespace, *, stdout: TextIO | None = None) -> 
         preset = store.get(args.name)
         versions = store.versions(args.name)
     except PresetError as exc:
-        report(str(exc))
+        _tell_problem(store)
+        report(_with_list_hint(exc))
         return ExitCode.USAGE
     _tell_problem(store)
     assert preset is not None  # versions() found it
@@ -124,7 +136,8 @@ def diff_versions(args: argparse.Namespace, *, stdout: TextIO | None = None) -> 
         old, new = store.version(args.name, args.old), store.version(args.name, args.new)
         preset = store.get(args.name)
     except PresetError as exc:
-        report(str(exc))
+        _tell_problem(store)
+        report(_with_list_hint(exc))
         return ExitCode.USAGE
     _tell_problem(store)
     assert preset is not None
@@ -138,14 +151,21 @@ def restore_version(args: argparse.Namespace) -> int:
     try:
         before = store.get(args.name)
         restored = store.restore(args.name, args.number)
+    except PresetHistoryFullError as exc:
+        _tell_problem(store)
+        report(
+            f'Version {args.number} of "{exc.name}" was not restored: its versions '
+            f"{exc.reason}. Duplicate the preset in the window and paste that version's "
+            "prompts into the copy."
+        )
+        return ExitCode.USAGE
     except PresetError as exc:
-        report(str(exc))
+        _tell_problem(store)
+        report(_with_list_hint(exc))
         return ExitCode.USAGE
     except OSError as exc:
-        report(
-            f"could not save the preset ({exc.strerror or exc}), so nothing was restored: "
-            "free some disk space or check the data folder's permissions, then try again."
-        )
+        told = _tell_problem(store)
+        report(_not_written(exc, "restored", "try again", told))
         return ExitCode.UNEXPECTED
     _tell_problem(store)
     assert before is not None
@@ -160,11 +180,58 @@ def restore_version(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _tell_problem(store: PresetStore) -> None:
-    """Says what happened to a damaged presets or versions file on the way, once."""
+def _with_list_hint(exc: PresetError) -> str:
+    """The error, and for an unknown preset where to find the names."""
+    if isinstance(exc, PresetNotFoundError):
+        return f"{exc} `zerogpu-desktop presets list` shows them."
+    return str(exc)
+
+
+def _history_full_on_import(store: PresetStore, exc: PresetHistoryFullError) -> str:
+    """Advice that fits: a preset here that cannot take one more version, or a new one
+    whose file brought more history than fits."""
+    shown = safe_for_display(exc.name)
+    if store.get(exc.name) is not None:
+        return (
+            f'Nothing was imported: preset "{shown}" cannot take another version (its '
+            f"versions {exc.reason}); import with --on-conflict rename to keep the imported "
+            "one as a separate preset."
+        )
+    return (
+        f'Nothing was imported: the versions "{shown}" brings {exc.reason}; export it again '
+        "without --with-versions and import that file."
+    )
+
+
+def _not_written(exc: OSError, undone: str, retry: str, told: bool) -> str:
+    """One sentence for a failed write, naming its real cause once.
+
+    A file that could not be read, or another process holding the presets, is the cause
+    itself (disk space has nothing to do with it); when the damaged file's sentence was
+    just printed, this one only says what did not happen.
+    """
+    if isinstance(exc, PresetsBusyError):
+        return f"Nothing was {undone}: another ZeroGPU Desktop is saving presets; {retry}."
+    if isinstance(exc, UnreadableFileKeptError):
+        if told:
+            return f"Nothing was {undone}, because of the file above."
+        return f"Nothing was {undone}: {exc.strerror}."
+    return (
+        f"could not write the presets ({exc.strerror or exc}), so nothing was {undone}: "
+        f"free some disk space or check the data folder's permissions, then {retry}."
+    )
+
+
+def _tell_problem(store: PresetStore) -> bool:
+    """Says what happened to a damaged presets or versions file on the way, once.
+
+    Also before an error: a versions file that could not be read explains the error, and
+    says the history is still there.
+    """
     problem = store.take_problem()
     if problem:
         report(problem)
+    return bool(problem)
 
 
 def _date(created: float) -> str:

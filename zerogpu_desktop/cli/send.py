@@ -70,18 +70,21 @@ def chosen_preset(args: argparse.Namespace, presets: PresetStore) -> Preset | No
             f"No preset named “{args.preset}”. `zerogpu-desktop presets list` shows them."
         )
     if number is None:
-        return preset
+        return presets.as_sent(preset.name)
     try:
         return presets.version(preset.name, number).as_preset(preset)
     except PresetError as exc:
-        raise UsageError(str(exc)) from None
+        # A damaged versions file explains why the version is missing: said first.
+        problem = presets.take_problem()
+        raise UsageError(f"{problem} {exc}" if problem else str(exc)) from None
 
 
 def prompt_spec(args: argparse.Namespace, presets: PresetStore, stdin: TextIO) -> PromptSpec:
     """The spec the arguments ask for: the preset, then the flags and `--var` over it.
 
-    The spec names the preset's version only when it sends that version's prompts and
-    format as stored: a run with `--system` or another prompt came from no stored version.
+    The spec names the preset's version only when it sends that version's content as
+    stored: a run with `--system`, another prompt, `--model` or `--input-limit` came from
+    no stored version.
 
     Raises:
         UsageError: an unknown preset or version, a bad `--var`, or no prompt to read.
@@ -104,9 +107,17 @@ def prompt_spec(args: argparse.Namespace, presets: PresetStore, stdin: TextIO) -
     )
     if preset is None:
         return spec
-    as_stored = (spec.system_prompt, spec.user_prompt, spec.response_format) == (
+    as_stored = (
+        spec.model,
+        spec.system_prompt,
+        spec.user_prompt,
+        spec.input_limit,
+        spec.response_format,
+    ) == (
+        preset.model,
         preset.system_prompt,
         preset.user_prompt,
+        preset.input_token_limit,
         preset.response_format,
     )
     return replace(
@@ -167,6 +178,9 @@ def run(
         return ExitCode.USAGE
     if context.settings_problem:  # told once: the damaged file is moved aside now
         report(context.settings_problem, stderr)
+    presets_problem = presets.take_problem()
+    if presets_problem:  # a damaged presets or versions file met while reading the preset
+        report(presets_problem, stderr)
     if spec.model and spec.variable_names() and not spec.missing_variables():
         _remember_preset_values(spec, presets)
     # Refused here, before the keyring is asked, in the order a person fixes things.

@@ -28,7 +28,7 @@ def _document(*entries: Any) -> dict[str, Any]:
 
 
 def _other_files(folder: Path) -> set[str]:
-    return {p.name for p in folder.iterdir()} - {"presets.json"}
+    return {p.name for p in folder.iterdir()} - {"presets.json", "presets.json.lock"}
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,7 @@ def test_a_partly_unreadable_file_keeps_the_rest_and_a_copy_once(store: PresetSt
 
     assert [v.number for v in store.versions("Summary")] == [2, 3]
     problem = store.take_problem() or ""
-    assert '1 version of preset "Summary" could not be read and were left out' in problem
+    assert '1 version of preset "Summary" could not be read and was left out;' in problem
     assert "Version entry 1 was skipped" in problem
     assert store.versions("Summary")  # read again: no second copy, no second sentence
     assert store.take_problem() is None
@@ -187,7 +187,9 @@ def test_a_versions_file_that_cannot_be_read_is_not_written_over(
         store.save(make("v4"))
 
     assert [v.number for v in versions] == [3]
-    assert "left untouched" in problem
+    assert problem.startswith('The versions file of preset "Summary" (')
+    assert "it was left as it is: make it a readable file or move it away" in problem
+    assert "app started" not in problem
     assert path.is_dir()
     current = store.get("Summary")
     assert current is not None

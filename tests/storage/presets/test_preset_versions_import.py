@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from zerogpu_desktop.storage.presets import format as preset_format
-from zerogpu_desktop.storage.presets import version_json
+from zerogpu_desktop.storage.presets import version_files, version_json
 from zerogpu_desktop.storage.presets.format import PRESET_FIELDS, STORE_FIELDS
 from zerogpu_desktop.storage.presets.store import (
     Preset,
@@ -150,27 +150,43 @@ def test_hostile_versions_cost_only_themselves(tmp_path: Path) -> None:
         {"number": "2", "user_prompt": "x"},  # not a number
         "not an object",
         _version(3) | {"restored_from": 99},  # points forward: dropped, the version kept
-        _version(2),  # out of order
+        _version(2),  # out of order: numbers order versions, not their place
         _version(4) | {"model": ["not", "text"]},
     ]
     entry = {"name": "X", "user_prompt": "v3", "id": "../../escape", "versions": versions}
     batch = parse_import(_format_2(entry, {"name": "Y", "versions": {"not": "a list"}}))
 
-    assert [v.number for v in batch.versions["x"]] == [1, 3]
-    assert batch.versions["x"][1].restored_from is None
+    assert [v.number for v in batch.versions["x"]] == [1, 2, 3]
+    assert batch.versions["x"][2].restored_from is None
     assert batch.versions["y"] == ()
-    assert len(batch.notes) == 7
+    assert len(batch.notes) == 6
+    assert "its number (1) is used by an earlier entry." in batch.notes[1]
     assert 'In "Y": Its "versions" is not a list' in batch.notes[-1]
     store = _folder(tmp_path, "data")
     report = store.import_presets(batch)
     assert report.added == ("X", "Y")
-    assert "7 more like these" not in report.summary()
-    assert "(4 more like these.)" in report.summary()
+    assert "6 more like these" not in report.summary()
+    assert "(3 more like these.)" in report.summary()
     imported = store.get("X")
     assert imported is not None
     assert imported.preset_id != "../../escape"
     assert imported.version == 3
-    assert [v.number for v in store.versions("X")] == [1, 3]
+    assert [v.number for v in store.versions("X")] == [1, 2, 3]
+
+
+def test_an_unsorted_version_list_keeps_every_version_by_number(tmp_path: Path) -> None:
+    entry = {"name": "X", "user_prompt": "v3", "version": 3}
+    entry["versions"] = [_version(3), _version(1), _version(2)]
+    store = _folder(tmp_path, "data")
+
+    report = store.import_presets(parse_import(_format_2(entry)))
+
+    assert report.notes == ()
+    assert [(v.number, v.user_prompt) for v in store.versions("X")] == [
+        (1, "v1"),
+        (2, "v2"),
+        (3, "v3"),
+    ]
     assert sorted(p.parent.name for p in (tmp_path / "data").rglob("*.json")) == [
         "data",
         "preset-versions",
@@ -185,8 +201,31 @@ def test_versions_past_the_bound_are_left_out_with_one_sentence(
 
     batch = parse_import(_format_2(entry))
 
-    assert [v.number for v in batch.versions["x"]] == [1, 2, 3]
-    assert batch.notes == ('In "X": Only the first 3 versions were read; 4 more were left out.',)
+    assert [v.number for v in batch.versions["x"]] == [5, 6, 7]
+    assert batch.notes == (
+        'In "X": Only the newest 3 versions were read; 4 older versions were left out.',
+    )
+
+
+def test_an_import_past_the_bound_keeps_the_newest_and_the_current_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(version_json, "MAX_VERSIONS", 3)
+    monkeypatch.setattr(version_files, "MAX_VERSIONS", 3)
+    entry = {"name": "X", "user_prompt": "v2", "version": 2}
+    entry["versions"] = [_version(n) for n in range(1, 8)]
+    store = _folder(tmp_path, "data")
+
+    report = store.import_presets(parse_import(_format_2(entry)))
+
+    assert report.notes == (
+        'In "X": Only the newest 2 versions and the current one were kept; 4 older versions '
+        "were left out.",
+    )
+    assert [v.number for v in store.versions("X")] == [2, 6, 7]
+    imported = store.get("X")
+    assert imported is not None
+    assert imported.version == 2
 
 
 def test_an_entry_whose_content_is_not_its_last_version_gets_it_as_a_new_one(

@@ -1,8 +1,10 @@
 """Presets as JSON: the one format used by ``presets.json``, exports and imports.
 
 The format is specified in the ``zerogpu_desktop.storage.presets.store`` docstring and in
-``docs/preset-format.md``. One format for the store and for exchange means an export can be
-dropped into another data folder as ``presets.json`` and a ``presets.json`` can be imported.
+``docs/preset-format.md``. One format for the store and for exchange means a plain export
+(format 1) can be dropped into another data folder as ``presets.json`` and a
+``presets.json`` can be imported. A format-2 export must be imported to keep its versions:
+as ``presets.json`` it would be read as its presets alone.
 
 Reading is tolerant per entry (one bad preset costs that preset, reported, never the others)
 and strict about the envelope when importing (a file that is not a presets file is refused
@@ -68,6 +70,8 @@ PRESET_FIELDS = (
 STORE_FIELDS = (*PRESET_FIELDS, "id", "version")
 """An entry of ``presets.json``, and of a format-2 export before its ``versions``."""
 _TEXT_FIELDS = ("model", "system_prompt", "user_prompt")
+_SNIFF_CHARS = 200
+"""How far into a file its ``format`` marker is looked for (an export writes it first)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,26 @@ def read_import_file(path: Path) -> ImportBatch:
     return parse_import(content)
 
 
+def _not_importable(text: str | bytes, reason: str) -> PresetFormatError:
+    """Why ``text`` cannot be imported: a presets file too large, or no presets file at all.
+
+    A file whose beginning names this format is a presets file (a long export with
+    versions, most likely) that hit a bound: saying it is not one would send the user
+    looking for another file instead of splitting this one.
+    """
+    head = text[:_SNIFF_CHARS]
+    marker = f'"{FORMAT_ID}"'
+    named = marker.encode() in head if isinstance(head, bytes) else marker in head
+    prefix = "is not usable JSON (it holds more than "
+    if named and reason.startswith(prefix) and reason.endswith(")"):
+        count = reason[len(prefix) : -1]
+        return PresetFormatError(
+            f"This presets file is too large to import: it holds more than {count}. Export "
+            "fewer presets at a time (or without versions) and import each file."
+        )
+    return PresetFormatError(f"This is not a presets file: it {reason}.")
+
+
 def parse_import(text: str | bytes) -> ImportBatch:
     """Read presets offered for import, refusing anything that is not a presets file.
 
@@ -224,7 +248,7 @@ def parse_import(text: str | bytes) -> ImportBatch:
     try:
         data = parse_json(text, encoding="utf-8-sig")
     except FileContentError as exc:
-        raise PresetFormatError(f"This is not a presets file: it {exc.reason}.") from None
+        raise _not_importable(text, exc.reason) from None
     check_envelope(data, strict=True)
     assert isinstance(data, dict)
     kept, skipped = _kept_entries(data["presets"], strict_names=True)
@@ -233,7 +257,7 @@ def parse_import(text: str | bytes) -> ImportBatch:
     versions: dict[str, tuple[PresetVersion, ...]] = {}
     notes: list[str] = []
     for item, preset in kept:
-        found, left_out = read_versions(item.get("versions", []))
+        found, left_out = read_versions(item.get("versions", []), current=preset.version or None)
         versions[name_key(preset.name)] = tuple(found)
         shown = safe_for_display(preset.name)
         notes.extend(f'In "{shown}": {sentence}' for sentence in left_out)

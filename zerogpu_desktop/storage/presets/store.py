@@ -39,6 +39,7 @@ from zerogpu_desktop.storage.presets.format import (
 )
 from zerogpu_desktop.storage.presets.ids import new_preset_id, valid_preset_id
 from zerogpu_desktop.storage.presets.import_versions import settle_import
+from zerogpu_desktop.storage.presets.lock import PresetsBusyError
 from zerogpu_desktop.storage.presets.merge import (
     ConflictPolicy,
     ImportReport,
@@ -53,6 +54,7 @@ from zerogpu_desktop.storage.presets.names import (
     require_safe_name,
     unique_name,
 )
+from zerogpu_desktop.storage.presets.store_state import change
 from zerogpu_desktop.storage.presets.store_versions import VersionedPresets
 from zerogpu_desktop.storage.presets.types import (
     Preset,
@@ -62,7 +64,10 @@ from zerogpu_desktop.storage.presets.types import (
     PresetFormatError,
     PresetNotFoundError,
 )
-from zerogpu_desktop.storage.presets.version_files import PresetHistoryFullError
+from zerogpu_desktop.storage.presets.version_files import (
+    PresetHistoryFullError,
+    PresetVersionsUnreadableError,
+)
 from zerogpu_desktop.storage.presets.versions import PresetVersion, PresetVersionNotFoundError
 
 __all__ = [
@@ -81,6 +86,8 @@ __all__ = [
     "PresetStore",
     "PresetVersion",
     "PresetVersionNotFoundError",
+    "PresetVersionsUnreadableError",
+    "PresetsBusyError",
     "export_presets",
     "parse_import",
     "read_import_file",
@@ -96,8 +103,14 @@ class PresetStore(VersionedPresets):
 
     Listing and loading presets never reads a versions file; ``versions``, ``version``,
     ``restore``, a change of content and an export with versions read that one preset's.
+
+    Every change (save, rename, duplicate, delete, remembered values, restore, import) is
+    made under the data folder's presets lock (see ``lock``), on a fresh read of both files,
+    so two processes never give one version number to two contents. Each may therefore also
+    raise ``PresetsBusyError`` (an ``OSError``) when another process holds the lock too long.
     """
 
+    @change
     def save(self, preset: Preset, *, touch: bool = True) -> Preset:
         """Insert ``preset``, or replace the one with the same name (ignoring case).
 
@@ -143,6 +156,7 @@ class PresetStore(VersionedPresets):
             return self._commit(preset, replace(preset, version=max(preset.version, 1)))
         return self._commit(replace(preset, preset_id=new_preset_id(), version=1), None)
 
+    @change
     def rename(self, old: str, new: str) -> Preset:
         """Give the preset ``old`` the name ``new``; changing only the capitals is allowed.
 
@@ -167,6 +181,7 @@ class PresetStore(VersionedPresets):
         self._write(presets)
         return renamed
 
+    @change
     def duplicate(self, name: str) -> Preset:
         """Store a copy of ``name`` as "name (copy)" (or "(copy 2)"...) and return it.
 
@@ -191,6 +206,7 @@ class PresetStore(VersionedPresets):
         self._write(presets)
         return copy
 
+    @change
     def delete(self, name: str) -> Preset:
         """Remove the preset ``name`` and return it, so undo is ``save(deleted, touch=False)``.
 
@@ -219,11 +235,13 @@ class PresetStore(VersionedPresets):
         """
         current = self._find(name)
         if dict(current.variables) == dict(values):
-            return current
-        updated = replace(current, variables=dict(values))
-        presets = dict(self._current())
-        presets[name_key(current.name)] = updated
-        self._write(presets)
+            return current  # no write, so no lock: a run with the same values stays quick
+        with self._changing():
+            current = self._find(name)
+            updated = replace(current, variables=dict(values))
+            presets = dict(self._current())
+            presets[name_key(current.name)] = updated
+            self._write(presets)
         return updated
 
     def export_text(
@@ -239,6 +257,9 @@ class PresetStore(VersionedPresets):
         Raises:
             PresetNotFoundError: One of ``names`` does not exist.
             PresetFormatError: With versions, the file would be larger than an import reads.
+            PresetVersionsUnreadableError: With versions, a preset's versions file is there
+                but cannot be read: an export without that history would be a backup that
+                silently is not one, so none is made.
         """
         return self._export(self._select(names), with_versions)
 
@@ -252,7 +273,8 @@ class PresetStore(VersionedPresets):
 
         Raises:
             PresetNotFoundError: One of ``names`` does not exist; no file is written.
-            PresetFormatError: See ``export_text``; no file is written.
+            PresetFormatError, PresetVersionsUnreadableError: See ``export_text``; no file
+                is written.
             PresetExportTargetError: ``path`` is a device, a named pipe, a folder or a
                 symbolic link; it is left as it is.
             OSError: The file could not be written.
@@ -270,6 +292,7 @@ class PresetStore(VersionedPresets):
         """Names in ``batch`` that already exist here, so the UI can ask before importing."""
         return conflicting_names(list(self._current().values()), batch)
 
+    @change
     def import_presets(
         self, batch: ImportBatch, on_conflict: ConflictPolicy = "rename"
     ) -> ImportReport:
@@ -289,8 +312,9 @@ class PresetStore(VersionedPresets):
 
         Raises:
             ValueError: Unknown ``on_conflict``.
-            PresetHistoryFullError: A replaced preset's versions would no longer fit in their
-                file; nothing was imported.
+            PresetHistoryFullError: A preset's versions (a replaced one's, or those an entry
+                brought) would no longer fit in their file, or be numbered past the cap;
+                nothing was imported. Its ``name`` is the preset's name here.
             OSError: A file could not be written; nothing was imported (a versions file
                 written already belongs to no preset, or is one step ahead of it).
         """
@@ -300,6 +324,8 @@ class PresetStore(VersionedPresets):
         if not placements:
             return report
         settled = settle_import(self._current(), placements, batch, self._history, self._clock())
+        for preset, versions in settled.version_files:  # all checked before any is written
+            self._files.check(preset, versions)
         for preset, versions in settled.version_files:
             self._files.write(preset, versions)
         self._write(settled.presets)
@@ -321,6 +347,6 @@ class PresetStore(VersionedPresets):
     def _export(self, presets: list[Preset], with_versions: bool) -> str:
         if not with_versions:
             return export_presets(presets)
-        text = export_with_versions((p, self._history(p)[0]) for p in presets)
+        text = export_with_versions((p, self._history(p, strict=True)[0]) for p in presets)
         check_importable(text)
         return text

@@ -8,21 +8,39 @@ themselves (save, rename, versions, import...) are ``PresetStore``'s, in ``store
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from zerogpu_desktop.storage.atomic import save_json
 from zerogpu_desktop.storage.loaded import Loaded
 from zerogpu_desktop.storage.presets.file import read_presets_file
 from zerogpu_desktop.storage.presets.format import presets_document
 from zerogpu_desktop.storage.presets.ids import settle_ids
+from zerogpu_desktop.storage.presets.lock import presets_lock
 from zerogpu_desktop.storage.presets.names import name_key
 from zerogpu_desktop.storage.presets.types import Preset, PresetNotFoundError
 
 PRESETS_FILE_NAME = "presets.json"
 
 _Signature = tuple[int, int, int]
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_S = TypeVar("_S", bound="PresetsFileState")
+
+
+def change(method: Callable[Concatenate[_S, _P], _R]) -> Callable[Concatenate[_S, _P], _R]:
+    """Make ``method`` one change: under the presets lock, on a fresh read of the file."""
+
+    @functools.wraps(method)
+    def locked(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._changing():
+            return method(self, *args, **kwargs)
+
+    return locked
 
 
 class PresetsFileState:
@@ -50,7 +68,9 @@ class PresetsFileState:
             clock: Source of Unix times for ``created``/``updated``; tests pass a fake one.
         """
         self.path = data_dir / PRESETS_FILE_NAME
+        self._data_dir = data_dir
         self._clock = clock
+        self._lock_depth = 0
         self._untold_problem: str | None = None
         self._presets: dict[str, Preset] | None = None
         self._signature: _Signature | None = None
@@ -98,6 +118,34 @@ class PresetsFileState:
         """Keep a sentence for ``take_problem`` (the newest wins, as for rereads)."""
         if problem:
             self._untold_problem = problem
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Hold the presets lock (see ``lock``) around one change, its reads included.
+
+        On entry the file is reread if another process replaced it since this store saw it
+        (its inode, size or nanosecond modification time differ: each write is a new file),
+        so nothing is numbered from a stale copy; the versions file is read from disk at
+        each change anyway. Nested changes (a save inside an import) share the outer lock.
+
+        Raises:
+            PresetsBusyError: Another process kept the lock too long; nothing was changed.
+            OSError: The lock file could not be opened.
+        """
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        with presets_lock(self._data_dir):
+            self._lock_depth = 1
+            try:
+                self._current()
+                yield
+            finally:
+                self._lock_depth = 0
 
     def _find(self, name: str) -> Preset:
         preset = self.get(name)

@@ -14,11 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from zerogpu_desktop.storage.presets.names import name_key
-from zerogpu_desktop.storage.presets.store_state import PresetsFileState
+from zerogpu_desktop.storage.presets.store_state import PresetsFileState, change
 from zerogpu_desktop.storage.presets.types import Preset
 from zerogpu_desktop.storage.presets.version_files import VersionFiles
 from zerogpu_desktop.storage.presets.versions import (
     PresetVersion,
+    current_number,
     find_version,
     history,
     next_number,
@@ -56,6 +57,20 @@ class VersionedPresets(PresetsFileState):
         """
         return self._history(self._find(name))[0]
 
+    def as_sent(self, name: str) -> Preset:
+        """The preset ``name`` whose ``version`` is the number of the content it holds now.
+
+        Usually its own ``version``; after a hand edit of a file, or a crash between the two
+        writes, the versions file may hold another content under that number, and a run
+        recorded with it would point at a prompt it never sent (see ``current_number``).
+
+        Raises:
+            PresetNotFoundError: No preset is called ``name``.
+        """
+        preset = self._find(name)
+        versions, _ = self._history(preset)
+        return replace(preset, version=current_number(preset, versions))
+
     def version(self, name: str, number: int) -> PresetVersion:
         """The version ``number`` of the preset ``name``.
 
@@ -66,6 +81,7 @@ class VersionedPresets(PresetsFileState):
         preset = self._find(name)
         return find_version(preset.name, self._history(preset)[0], number)
 
+    @change
     def restore(self, name: str, number: int) -> Preset:
         """Make the content of version ``number`` current again, as a new version.
 
@@ -90,9 +106,13 @@ class VersionedPresets(PresetsFileState):
         restored = replace(target.as_preset(current), updated=now)
         return self._commit(restored, current, now=now, restored_from=number, known=known)
 
-    def _history(self, preset: Preset) -> History:
-        """The versions of ``preset`` and its current number; a damaged file is told later."""
-        loaded = self._files.read(preset)
+    def _history(self, preset: Preset, *, strict: bool = False) -> History:
+        """The versions of ``preset`` and its current number; a damaged file is told later.
+
+        Raises:
+            PresetVersionsUnreadableError: Only when ``strict`` (see ``VersionFiles.read``).
+        """
+        loaded = self._files.read(preset, strict=strict)
         self._tell(loaded.problem)
         return history(preset, loaded.value)
 

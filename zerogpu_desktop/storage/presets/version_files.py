@@ -40,7 +40,7 @@ from zerogpu_desktop.api.json_limits import JSONLimitError, check_json_limits
 from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.atomic import load_json_or_quarantine, save_json
 from zerogpu_desktop.storage.loaded import Loaded
-from zerogpu_desktop.storage.local_files import MAX_LOCAL_FILE_BYTES
+from zerogpu_desktop.storage.local_files import MAX_LOCAL_FILE_BYTES, check_readable, os_reason
 from zerogpu_desktop.storage.presets.file import aside_name
 from zerogpu_desktop.storage.presets.ids import valid_preset_id
 from zerogpu_desktop.storage.presets.names import PresetError
@@ -50,7 +50,7 @@ from zerogpu_desktop.storage.presets.version_json import (
     read_versions,
     version_to_json,
 )
-from zerogpu_desktop.storage.presets.versions import PresetVersion
+from zerogpu_desktop.storage.presets.versions import PresetHistoryFullError, PresetVersion
 
 _log = logging.getLogger(__name__)
 
@@ -58,16 +58,18 @@ VERSIONS_FOLDER = "preset-versions"
 VERSIONS_FORMAT_ID = "zerogpu-desktop-preset-versions"
 VERSIONS_FORMAT_VERSION = 1
 
+__all__ = ["PresetHistoryFullError", "PresetVersionsUnreadableError", "VersionFiles"]
 
-class PresetHistoryFullError(PresetError):
-    """A change was refused: its preset's versions would no longer fit in one readable file."""
 
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(
-            f'The change to preset "{safe_for_display(name)}" was not saved: its versions '
-            f"{reason}. Duplicate the preset (the copy starts a new history) and make the "
-            "change there."
-        )
+class PresetVersionsUnreadableError(PresetError):
+    """A preset's versions file exists but cannot be read (no permission, a folder, a pipe).
+
+    Raised only where going on without the history would mislead: an export with versions
+    that silently missed it would be a backup that is not one.
+    """
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
 
 
 class VersionFiles:
@@ -89,19 +91,31 @@ class VersionFiles:
             raise ValueError(f"not a preset id: {preset_id!r}")
         return self.folder / f"{preset_id}.json"
 
-    def read(self, preset: Preset) -> Loaded[list[PresetVersion]]:
-        """The versions stored for ``preset`` (by its id), oldest first; never raises.
+    def read(self, preset: Preset, *, strict: bool = False) -> Loaded[list[PresetVersion]]:
+        """The versions stored for ``preset`` (by its id), oldest first.
 
         ``problem`` is the sentence about a damaged or unreadable file, else None; a missing
         file is no problem (a preset never changed has none).
+
+        Args:
+            preset: Whose versions to read.
+            strict: Raise instead of going on without a file that cannot be read at all.
+
+        Raises:
+            PresetVersionsUnreadableError: Only when ``strict``: the file is there but
+                could not be read; the sentence says why and what to do.
         """
         path = self.path(preset.preset_id)
         shown = safe_for_display(preset.name)
         result = load_json_or_quarantine(path, what=f'versions of "{shown}"')
         if result.quarantined_to is not None:
             return Loaded([], _lost(shown, result.quarantined_to))
-        if result.data is None:
-            return Loaded([], result.problem)
+        if result.left_in_place:
+            if strict:
+                raise PresetVersionsUnreadableError(_not_exported(shown, path))
+            return Loaded([], _unreadable(shown, path))
+        if result.data is None:  # damaged, and moving it aside failed; or simply missing
+            return Loaded([], result.problem and _stuck(shown, path))
         items = result.data.get("versions")
         marker = result.data.get("format", VERSIONS_FORMAT_ID)
         if marker != VERSIONS_FORMAT_ID or not isinstance(items, list):
@@ -123,18 +137,31 @@ class VersionFiles:
             OSError: The file could not be written (``UnreadableFileKeptError`` when the file
                 there could not be read); the old one is untouched.
         """
+        document = self.check(preset, versions)
+        path = self.path(preset.preset_id)
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        save_json(path, document, what="preset versions")
+
+    @staticmethod
+    def check(preset: Preset, versions: Sequence[PresetVersion]) -> dict[str, object]:
+        """The document ``write`` would write, or why it would not fit; writes nothing.
+
+        An import checks every file first, so one that cannot fit stops it before any
+        other file is written.
+
+        Raises:
+            PresetHistoryFullError: See ``write``.
+        """
         if len(versions) > MAX_VERSIONS:
             raise PresetHistoryFullError(preset.name, f"would be more than {MAX_VERSIONS:,}")
-        document = {
+        document: dict[str, object] = {
             "format": VERSIONS_FORMAT_ID,
             "version": VERSIONS_FORMAT_VERSION,
             "id": preset.preset_id,
             "versions": [version_to_json(v) for v in versions],
         }
         _check_readable_back(preset.name, document)
-        path = self.path(preset.preset_id)
-        self.folder.mkdir(mode=0o700, exist_ok=True)
-        save_json(path, document, what="preset versions")
+        return document
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:
@@ -166,6 +193,40 @@ def _lost(shown: str, target: Path) -> str:
     )
 
 
+def _unreadable(shown: str, path: Path) -> str:
+    """A file that is there but cannot be read: its history may be whole, so it is not lost."""
+    return (
+        f'The versions file of preset "{shown}" ({path}) could not be read{_why(path)}, so '
+        "only its current version is available and no change to it can be saved; it was "
+        "left as it is: make it a readable file or move it away, then try again."
+    )
+
+
+def _why(path: Path) -> str:
+    """The system's reason a file cannot be read, in brackets, or "" if it can be now."""
+    try:
+        check_readable(path)
+    except OSError as exc:
+        return f" ({os_reason(exc)})"
+    return ""
+
+
+def _not_exported(shown: str, path: Path) -> str:
+    return (
+        f'The versions file of preset "{shown}" ({path}) could not be read{_why(path)}, so no '
+        "export with versions was made: make it a readable file or move it away and export "
+        "again, or export without versions."
+    )
+
+
+def _stuck(shown: str, path: Path) -> str:
+    """A damaged file that could not be moved aside either."""
+    return (
+        f'The versions file of preset "{shown}" is damaged and could not be moved aside, so '
+        f"only its current version is available; move or fix {path} by hand."
+    )
+
+
 def _set_aside(path: Path, shown: str) -> str:
     """Move a file that is JSON but no versions document out of the way, like presets.json."""
     target = aside_name(path)
@@ -191,8 +252,6 @@ def _keep_copy(path: Path, shown: str, skipped: list[str]) -> str:
     else:
         kept = f"the original file was kept as {target}"
     count = len(skipped)
-    noun = "version" if count == 1 else "versions"
-    return (
-        f'{count} {noun} of preset "{shown}" could not be read and were left out; {kept}. '
-        f"{skipped[0]}"
-    )
+    told = "1 version" if count == 1 else f"{count:,} versions"
+    verb = "was" if count == 1 else "were"
+    return f'{told} of preset "{shown}" could not be read and {verb} left out; {kept}. {skipped[0]}'

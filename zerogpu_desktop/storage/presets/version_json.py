@@ -2,9 +2,9 @@
 
 Reading is tolerant per version, like presets: a version that cannot be read costs that
 version (with a sentence), never the others, and never the preset. Numbers must be
-positive, at most ``MAX_VERSION_NUMBER``, and increasing through the list (so unique); at
-most ``MAX_VERSIONS`` are read from one list, which bounds what a hostile file can make
-the app hold and the versions view list.
+positive, at most ``MAX_VERSION_NUMBER``, and unique; at most ``MAX_VERSIONS`` are kept
+from one list, which bounds what a hostile file can make the app hold and the versions
+view list (the list itself is bounded by the JSON limits every local file is read with).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from zerogpu_desktop.storage.presets.types import PresetFormatError
 from zerogpu_desktop.storage.presets.versions import MAX_VERSION_NUMBER, PresetVersion
 
 MAX_VERSIONS = 10_000
-"""Versions read from one list; more are left out, with a sentence."""
+"""Versions kept from one list; older ones are left out, with a sentence."""
 VERSION_FIELDS = (
     "number",
     "created",
@@ -53,40 +53,57 @@ def version_to_json(version: PresetVersion) -> dict[str, Any]:
     }
 
 
-def read_versions(items: object) -> tuple[list[PresetVersion], list[str]]:
-    """The readable versions of a ``versions`` list, in order, and a sentence per left-out one.
+def read_versions(
+    items: object, *, current: int | None = None
+) -> tuple[list[PresetVersion], list[str]]:
+    """The readable versions of a ``versions`` list, by number, and a sentence per left-out one.
+
+    Numbers are what orders versions, not their place in the list: a hand-sorted or merged
+    list (3, 1, 2) keeps all three. A number used twice keeps its first entry. Beyond
+    ``MAX_VERSIONS`` the oldest are left out, since the newest are the ones still in use.
 
     Args:
         items: The parsed ``versions`` value; anything but a list is one problem.
+        current: The number of the entry's current version (an import): kept whatever its
+            age, beside the newest ``MAX_VERSIONS - 1``, so the preset fits in its file
+            with its current content as a version.
 
     Returns:
         The versions (numbers increasing) and sentences such as "Version entry 3 was
-        skipped: its number is not above the one before."
+        skipped: its number (2) is used by an earlier entry."
     """
     if not isinstance(items, list):
         return [], ['Its "versions" is not a list, so its earlier versions were left out.']
-    versions: list[PresetVersion] = []
+    by_number: dict[int, PresetVersion] = {}
     skipped: list[str] = []
     for position, item in enumerate(items, start=1):
-        if len(versions) == MAX_VERSIONS:
-            skipped.append(
-                f"Only the first {MAX_VERSIONS:,} versions were read; "
-                f"{len(items) - position + 1:,} more were left out."
-            )
-            break
         try:
             version = version_from_json(item)
         except PresetFormatError as exc:
             skipped.append(f"Version entry {position} was skipped: {exc}")
             continue
-        if versions and version.number <= versions[-1].number:
+        if version.number in by_number:
             skipped.append(
-                f"Version entry {position} was skipped: its number ({version.number}) is not "
-                f"above the one before ({versions[-1].number})."
+                f"Version entry {position} was skipped: its number ({version.number}) is used "
+                "by an earlier entry."
             )
             continue
-        versions.append(version)
-    return versions, skipped
+        by_number[version.number] = version
+    versions = [by_number[number] for number in sorted(by_number)]
+    if len(versions) <= MAX_VERSIONS:
+        return versions, skipped
+    if current is None:
+        kept = versions[-MAX_VERSIONS:]
+        words = f"Only the newest {MAX_VERSIONS:,} versions were read"
+    else:
+        kept = versions[-(MAX_VERSIONS - 1) :]
+        if current in by_number and by_number[current] not in kept:
+            kept.insert(0, by_number[current])
+        words = f"Only the newest {MAX_VERSIONS - 1:,} versions and the current one were kept"
+    left = len(versions) - len(kept)
+    noun = "version was" if left == 1 else "versions were"
+    skipped.append(f"{words}; {left:,} older {noun} left out.")
+    return kept, skipped
 
 
 def version_from_json(item: object) -> PresetVersion:

@@ -23,8 +23,13 @@ from zerogpu_desktop.safe_text import safe_for_display
 from zerogpu_desktop.storage.presets.names import PresetError
 from zerogpu_desktop.storage.presets.types import Preset, content_of
 
-MAX_VERSION_NUMBER = 2**53 - 1
-"""The largest number every JSON reader keeps exact; a bigger one in a file is skipped."""
+MAX_VERSION_NUMBER = 1_000_000_000
+"""The highest version number; a bigger one in a file is an unreadable version.
+
+A thousand times more versions than anyone makes by hand, yet far below 2**53, where JSON
+readers stop keeping whole numbers exact: a file claiming a number near there could
+otherwise leave a preset whose next number cannot be written or read back.
+"""
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,26 @@ class PresetVersionNotFoundError(PresetError, LookupError):
         )
 
 
+class PresetHistoryFullError(PresetError):
+    """A change was refused: its preset's versions would no longer fit in one readable file,
+    or its next number would pass ``MAX_VERSION_NUMBER``.
+
+    Attributes:
+        name: The preset's name.
+        reason: What would not fit, to follow "its versions " (e.g. "would be more than
+            10,000"), so a caller can word the advice for its case.
+    """
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(
+            f'The change to preset "{safe_for_display(name)}" was not saved: its versions '
+            f"{reason}. Duplicate the preset (the copy starts a new history) and make the "
+            "change there."
+        )
+
+
 def _has(numbers: Sequence[int]) -> str:
     known = sorted(numbers)
     if len(known) == 1:
@@ -134,8 +159,9 @@ def history(preset: Preset, stored: Sequence[PresetVersion]) -> tuple[list[Prese
     """Every version of ``preset``, oldest first, and the number of its current one.
 
     ``stored`` is what its versions file holds (numbers unique). The current content is
-    the version numbered ``preset.version`` when the file holds it with that content;
-    otherwise it is added: under that number if it is free, else under the next one. Its
+    the version numbered ``preset.version`` when the file holds it with that content; else
+    the newest stored version with that content, when the number is another's; otherwise
+    it is added: under that number if it is free, else under the next one. Its
     time is the preset's creation for version 1 (a preset never changed), else its last
     change.
     """
@@ -146,7 +172,10 @@ def history(preset: Preset, stored: Sequence[PresetVersion]) -> tuple[list[Prese
     if match is not None and match.same_content(preset):
         return versions, wanted
     if match is not None:
-        wanted = next_number(versions, preset)
+        same = [v.number for v in versions if v.same_content(preset)]
+        if same:  # a hand edit or a race moved the number: the content has its own already
+            return versions, same[-1]
+        wanted = _free_number(versions, preset)
     created = preset.created if wanted == 1 else (preset.updated or preset.created)
     versions.append(version_of(preset, wanted, created))
     versions.sort(key=lambda v: v.number)
@@ -166,8 +195,28 @@ def current_number(preset: Preset, versions: Sequence[PresetVersion]) -> int:
 
 
 def next_number(versions: Sequence[PresetVersion], preset: Preset) -> int:
-    """The number a new version gets: above every number known, so none is ever reused."""
-    return max([preset.version, *(v.number for v in versions)]) + 1
+    """The number a new version gets: above every number known, so none is ever reused.
+
+    Raises:
+        PresetHistoryFullError: That number would pass ``MAX_VERSION_NUMBER``.
+    """
+    number = max([preset.version, *(v.number for v in versions)]) + 1
+    if number > MAX_VERSION_NUMBER:
+        raise PresetHistoryFullError(preset.name, f"would be numbered above {MAX_VERSION_NUMBER:,}")
+    return number
+
+
+def _free_number(versions: Sequence[PresetVersion], preset: Preset) -> int:
+    """``next_number``, or when that passes the cap the lowest unused one: reading never fails.
+
+    Only a file edited by hand gets past the cap; its current content still needs a number
+    to be shown under, and the next save refuses with ``PresetHistoryFullError``.
+    """
+    try:
+        return next_number(versions, preset)
+    except PresetHistoryFullError:
+        used = {v.number for v in versions}
+        return next(n for n in range(1, len(used) + 2) if n not in used)
 
 
 def is_implicit(preset: Preset, versions: Sequence[PresetVersion]) -> bool:
