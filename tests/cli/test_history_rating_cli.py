@@ -164,3 +164,37 @@ def test_a_send_from_a_preset_is_listed_under_its_name_and_version(
         first = store.get(1)
         assert first is not None
         assert first.preset_id  # the preset's stable id, kept for renames
+
+
+def test_the_preset_filter_follows_a_rename_and_a_new_preset_of_an_old_name_starts_empty(
+    cli_env: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    presets = PresetStore(ensure_data_dir(tmp_path))
+    presets.save(Preset("Greet", "m2", "", "Say hi"))
+    assert run_cli(["send", "--preset", "Greet"], capsys)[0] == ExitCode.OK  # run 1
+    presets.rename("Greet", "Hello")
+    code, out, _ = run_cli(["history", "list", "--preset", "hello"], capsys)
+    assert (code, _ids(out)) == (ExitCode.OK, [1])  # renaming keeps its runs
+    assert run_cli(["send", "--preset", "Hello"], capsys)[0] == ExitCode.OK  # run 2
+    presets.delete("Hello")
+    presets.save(Preset("Greet", "m2", "", "Say hello"))
+    assert run_cli(["send", "--preset", "Greet"], capsys)[0] == ExitCode.OK  # run 3
+    code, out, _ = run_cli(["history", "list", "--preset", "Greet", "--version", "1"], capsys)
+    assert (code, _ids(out)) == (ExitCode.OK, [3])  # a new preset, not the deleted one's runs
+    # A name no preset has now still finds what was recorded under it.
+    code, out, _ = run_cli(["history", "list", "--preset", "Hello"], capsys)
+    assert _ids(out) == [2]
+
+
+def test_a_comparison_run_is_listed_and_rated_without_asking_for_evaluations(
+    history: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with HistoryStore(history) as store:
+        compared = store.record(RunRecord("m1", "", "a column", "x", source="compare"))
+        cell = store.record(RunRecord("m1", "", "a cell", "y", source="evaluate"))
+        store.rate(compared, "good")
+        store.rate(cell, "good")
+    code, out, _ = run_cli(["history", "list", "--rating", "good"], capsys)
+    assert (code, _ids(out)) == (ExitCode.OK, [compared])
+    code, out, _ = run_cli(["history", "list", "--rating", "good", "--evaluations"], capsys)
+    assert _ids(out) == [cell, compared]

@@ -114,6 +114,11 @@ def test_the_last_answer_is_the_last_prompts_not_an_evaluation_cells(
         store.record_many(
             [RunRecord(MODEL, "", f"cell {n}", "Wellington", source="evaluate") for n in range(5)]
         )
+        # Comparison columns are listed, but are not the window's own last answer either,
+        # even more of them than one page.
+        store.record_many(
+            [RunRecord(MODEL, "", f"col {n}", "Paris", source="compare") for n in range(60)]
+        )
     service = HistoryService(data_dir)
     run_async(qtbot, service.prepare())
     latest = service.latest_run()

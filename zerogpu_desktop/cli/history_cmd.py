@@ -1,6 +1,10 @@
 """`zerogpu-desktop history list [--search TEXT] [--limit N] [--preset NAME [--version N]]
 [--rating good|bad|rated]`, `history show ID` and `history rate ID good|bad|none [--note TEXT]`.
 
+`--preset NAME` goes by the preset called NAME now, when there is one: its runs whatever it
+was called when they ran (a rename keeps them), not those of an earlier preset deleted under
+that name. A name no preset has now lists every run recorded under it.
+
 A row's model, preview, error and preset name came from a server or a file, so they are
 printed escaped. The prompts and the answer of `history show` are data: unchanged into a
 pipe or a file, escaped only on a terminal (see `cli.output`).
@@ -12,6 +16,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from zerogpu_desktop.cli.output import is_terminal, report
@@ -31,12 +36,29 @@ from zerogpu_desktop.storage.history.values import SQLITE_MAX_INT
 MAX_LIST = 500
 
 
+def _data_dir(args: argparse.Namespace) -> Path:
+    return ensure_data_dir(resolve_data_dir(getattr(args, "data_dir", None), os.environ))
+
+
 def _open(args: argparse.Namespace) -> HistoryStore:
-    data_dir = ensure_data_dir(resolve_data_dir(getattr(args, "data_dir", None), os.environ))
-    opened = open_history_store(data_dir)
+    opened = open_history_store(_data_dir(args))
     if opened.problem:
         report(opened.problem)
     return opened.value
+
+
+def _preset_id(data_dir: Path, name: str | None) -> str | None:
+    """The id of the preset called ``name`` now, or None (no such preset, or no name)."""
+    if not name or not name.strip():
+        return None
+    from zerogpu_desktop.storage.presets.store import PresetStore
+
+    presets = PresetStore(data_dir)
+    preset = presets.get(name)
+    problem = presets.take_problem()
+    if problem:
+        report(problem)
+    return preset.preset_id or None if preset is not None else None
 
 
 def _when(created: float) -> str:
@@ -58,9 +80,15 @@ def list_runs(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
         return ExitCode.USAGE
     filters = {"preset": preset, "preset_version": version, "rating": rating}
     try:
+        preset_id = _preset_id(_data_dir(args), preset)
         with _open(args) as store:
             rows = store.page(
-                0, limit, args.search, batch_runs=getattr(args, "evaluations", False), **filters
+                0,
+                limit,
+                args.search,
+                batch_runs=getattr(args, "evaluations", False),
+                preset_id=preset_id,
+                **filters,
             )
     except HistoryError as exc:
         report(str(exc))

@@ -1,9 +1,13 @@
 """The History panel's filters: by preset, by that preset's version, and by rating.
 
-The choices come from the history itself (the presets and versions it has runs of, see
-``HistoryStore.preset_names``), so a filter never offers what would list nothing, and a
-preset deleted since still has its runs found. A chosen preset stays offered while the list
-is refreshed, even if its last run was deleted meanwhile: the filter in force stays visible.
+The presets are offered by their current names (the preset store's), then the names the
+history has runs under that belong to no current preset (see
+``HistoryStore.preset_names_and_ids``), so a preset deleted since still has its runs found.
+A current preset is filtered by its id: a rename keeps its runs, and a name deleted and
+created again starts a new preset; a name only the history knows, by the name alone. A
+chosen preset stays offered while the list is refreshed, even if its last run was deleted
+meanwhile (the filter in force stays visible), and follows its preset through a rename.
+Without a preset store (until the window hands it over) the names come from the history.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from zerogpu_desktop.storage.history.types import RatingFilter
 
 if TYPE_CHECKING:
     from zerogpu_desktop.storage.history.store import HistoryStore
+    from zerogpu_desktop.storage.presets.store import Preset, PresetStore
 
 ALL_PRESETS = "All presets"
 ALL_VERSIONS = "All versions"
@@ -60,6 +65,10 @@ class HistoryFilters(QWidget):
         layout.addWidget(self.version_combo, 1, 0)
         layout.addWidget(self.rating_combo, 1, 1)
         self._store: HistoryStore | None = None
+        self._presets: PresetStore | None = None
+        #: The id of the preset chosen, when it is a current one: it is found again by its
+        #: id after a rename.
+        self._chosen_id: str | None = None
         self.preset_combo.activated.connect(self._preset_chosen)
         self.version_combo.activated.connect(lambda _index: self.changed.emit())
         self.rating_combo.activated.connect(lambda _index: self.changed.emit())
@@ -70,6 +79,15 @@ class HistoryFilters(QWidget):
     def preset(self) -> str | None:
         value = self.preset_combo.currentData()
         return value if isinstance(value, str) else None
+
+    @property
+    def preset_id(self) -> str | None:
+        """The id of the preset called `preset` now, if there is one (see module doc)."""
+        name = self.preset
+        if name is None:
+            return None
+        preset = next((p for p in self._current_presets() if _same(p.name, name)), None)
+        return preset.preset_id or None if preset is not None else None
 
     @property
     def preset_version(self) -> int | None:
@@ -86,18 +104,58 @@ class HistoryFilters(QWidget):
     def set_store(self, store: HistoryStore | None) -> None:
         self._store = store
 
+    def set_presets(self, presets: PresetStore | None) -> None:
+        """The user's presets, whose current names and ids the preset filter goes by."""
+        self._presets = presets
+
     def update_choices(self) -> None:
-        """Offers the presets the history has runs of now, keeping the one chosen."""
+        """Offers the current presets and the names only the history knows, keeping the
+        one chosen (by its id when it was renamed since)."""
         if self._store is None:
             return
-        names = self._store.preset_names()
         chosen = self.preset
-        if chosen is not None and chosen.casefold() not in {n.casefold() for n in names}:
+        names = self._names()
+        if self._chosen_id is not None and chosen is not None:
+            renamed = self._current_by_id(self._chosen_id)
+            if renamed is not None:
+                chosen = renamed.name
+        if chosen is not None and not any(_same(name, chosen) for name in names):
             names.append(chosen)
         _fill(self.preset_combo, ALL_PRESETS, [(safe_for_display(n), n) for n in names], chosen)
+        self._chosen_id = self.preset_id
         self._update_versions()
 
+    def _names(self) -> list[str]:
+        """The current presets' names, then the names of runs of no current preset."""
+        assert self._store is not None
+        if self._presets is None:
+            return self._store.preset_names()
+        current = self._current_presets()
+        names = [preset.name for preset in current]
+        ids = {preset.preset_id for preset in current if preset.preset_id}
+        # Spelled as the newest run of the latest version spells it (see `preset_names`).
+        spelled = {name.casefold(): name for name in self._store.preset_names()}
+        for name, preset_id in self._store.preset_names_and_ids():
+            known = preset_id in ids or any(_same(name, other) for other in names)
+            if not known:
+                names.append(spelled.get(name.casefold(), name))
+        return sorted(names, key=str.casefold)
+
+    def _current_presets(self) -> list[Preset]:
+        """The presets as the store has them now; none when their file cannot be read
+        (the Presets panel says why)."""
+        if self._presets is None:
+            return []
+        try:
+            return self._presets.list()
+        except OSError:
+            return []
+
+    def _current_by_id(self, preset_id: str) -> Preset | None:
+        return next((p for p in self._current_presets() if p.preset_id == preset_id), None)
+
     def _preset_chosen(self, _index: int) -> None:
+        self._chosen_id = self.preset_id
         self._update_versions(reset=True)
         self.changed.emit()
 
@@ -105,12 +163,19 @@ class HistoryFilters(QWidget):
         """The versions of the chosen preset, newest first; none to choose without a preset."""
         preset = self.preset
         kept = None if reset else self.version_combo.currentData()
-        versions = self._store.preset_versions(preset) if preset and self._store else []
+        versions = (
+            self._store.preset_versions(preset, self.preset_id) if preset and self._store else []
+        )
         if isinstance(kept, int) and kept not in versions:
             versions.append(kept)
         choices = [(f"v{number}", number) for number in sorted(versions, reverse=True)]
         _fill(self.version_combo, ALL_VERSIONS, choices, kept)
         self.version_combo.setEnabled(preset is not None)
+
+
+def _same(name: str, other: str) -> bool:
+    """Whether two preset names are one (preset names are unique ignoring case)."""
+    return name.casefold() == other.casefold()
 
 
 def _combo(parent: QWidget, name: str, tip: str) -> QComboBox:

@@ -55,10 +55,12 @@ class HistoryTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         self.search = ""
-        #: Whether the runs of evaluations and comparisons are listed (thousands at a time).
+        #: Whether the cells of evaluations are listed (thousands at a time).
         self.batch_runs = False
         #: Only the runs of this preset (and version), or rated so; None lists all.
         self.preset: str | None = None
+        #: The id of the current preset called `preset`, if any (see `HistoryStore.page`).
+        self.preset_id: str | None = None
         self.preset_version: int | None = None
         self.rating: RatingFilter | None = None
         self._rows: list[RunSummary] = []
@@ -104,6 +106,7 @@ class HistoryTableModel(QAbstractTableModel):
         return {
             "batch_runs": self.batch_runs,
             "preset": self.preset,
+            "preset_id": self.preset_id,
             "preset_version": self.preset_version,
             "rating": self.rating,
         }

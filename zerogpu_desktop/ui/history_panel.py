@@ -38,6 +38,7 @@ from zerogpu_desktop.ui.history_rating import RatingActions
 
 if TYPE_CHECKING:
     from zerogpu_desktop.storage.history.store import HistoryStore
+    from zerogpu_desktop.storage.presets.store import PresetStore
     from zerogpu_desktop.ui.history_service import HistoryService
 
 #: Typing pauses this long before the search runs.
@@ -95,6 +96,7 @@ class HistoryPanel(QWidget):
             "Every call of an evaluation is a run too; they are left out unless this is ticked."
         )
         self.filters = HistoryFilters(self)
+        self.filters.set_store(store)
         self.table = QTableView(self)
         self.table.setAccessibleName("History")
         self.table.setStyleSheet(FOCUS_RING)
@@ -216,6 +218,12 @@ class HistoryPanel(QWidget):
         self.filters.set_store(store)
         self._loaded = False
 
+    def set_presets(self, presets: PresetStore | None) -> None:
+        """The user's presets: the preset filter offers their current names and keeps a
+        preset's runs by its id (see ``history_filters``)."""
+        self.filters.set_presets(presets)
+        self.refresh_if_loaded()
+
     def use_service(self, service: HistoryService) -> None:
         """Rates through `service` (its writer thread), and shows each rating it stored."""
         if self._service is service:
@@ -240,6 +248,7 @@ class HistoryPanel(QWidget):
             return
         try:
             self.filters.update_choices()
+            self._take_filters()  # a chosen preset renamed since is found by its new name
             self.model.reload()
             self._show_count()
         except HistoryError as exc:
@@ -268,10 +277,14 @@ class HistoryPanel(QWidget):
         self.refresh()
 
     def _apply_filters(self) -> None:
+        self._take_filters()
+        self.refresh()
+
+    def _take_filters(self) -> None:
         self.model.preset = self.filters.preset
+        self.model.preset_id = self.filters.preset_id
         self.model.preset_version = self.filters.preset_version
         self.model.rating = self.filters.rating
-        self.refresh()
 
     def apply_search(self) -> None:
         self._search_timer.stop()

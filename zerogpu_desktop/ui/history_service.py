@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 #: The start-up check reads the whole file (100 ms per 100,000 runs); past this it is given up.
 CHECK_SECONDS = 60.0
+#: The last answer is looked for among this many newest runs, LATEST_RUN_PAGE at a time.
+LATEST_RUN_PAGE = 50
+LATEST_RUN_PAGES = 4
 #: Closing waits this much longer than the writer is given, for the thread's own join.
 CLOSE_MARGIN_SECONDS = 0.5
 
@@ -110,17 +113,30 @@ class HistoryService(QObject):
         self.ready.emit()
 
     def latest_run(self) -> RunRecord | None:
-        """The newest run, or None; one indexed row, cheap enough for the GUI thread."""
+        """The newest run of a prompt sent from the window or the CLI, or None.
+
+        Never an evaluation's cell, nor a comparison's column: the window shows its own last
+        answer again, not one of several that were side by side. The runs of comparisons
+        listed since are skipped page by page, at most LATEST_RUN_PAGES pages (cheap enough
+        for the GUI thread); past that there is no last answer to show.
+        """
         from zerogpu_desktop.storage.history.types import HistoryError
 
         if self.store is None:
             return None
+        before: int | None = None
         try:
-            newest = self.store.page(limit=1, batch_runs=False)  # not a cell of an evaluation
-            return self.store.get(newest[0].id) if newest else None
+            for _page in range(LATEST_RUN_PAGES):
+                rows = self.store.page(limit=LATEST_RUN_PAGE, batch_runs=False, before_id=before)
+                own = next((row for row in rows if row.source in ("window", "cli")), None)
+                if own is not None:
+                    return self.store.get(own.id)
+                if len(rows) < LATEST_RUN_PAGE:
+                    return None
+                before = rows[-1].id
         except HistoryError as exc:
             log.warning("the newest run could not be read: %s", exc)
-            return None
+        return None
 
     async def record(self, record: RunRecord) -> int | None:
         """Writes one run on the writer's thread; its id, or None when it was not stored."""

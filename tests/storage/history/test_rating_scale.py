@@ -24,6 +24,7 @@ RUNS = 100_000
 PAGE_LIMIT_MS = 100.0
 COUNT_LIMIT_MS = 300.0
 NAMES_LIMIT_MS = 20.0
+COMMON_ID = "common-preset-id"
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -33,6 +34,8 @@ def _runs() -> Iterator[RunRecord]:
     for number, run in enumerate(make_runs(RUNS, answer_sentences=2)):
         if number % 10 < 3:
             run = dataclasses.replace(run, preset_name="Common", preset_version=number % 3 + 1)
+            if number % 2:  # half of them recorded since runs know their preset's id
+                run = dataclasses.replace(run, preset_id=COMMON_ID)
         elif number % 200 == 5:
             run = dataclasses.replace(run, preset_name="Rare", preset_version=1)
         if number % 100 == 7:
@@ -65,10 +68,13 @@ def test_every_filter_with_and_without_a_search_stays_fast(big_rated_history: Pa
         )
         if preset is not None or version is None
     ]
+    # The preset that exists now, by its id and by its name for the runs from before ids.
+    filters += [{**where, "preset_id": COMMON_ID} for where in filters if where["preset"]]
     worst_page = worst_count = 0.0
     slowest = ""
     with HistoryStore(big_rated_history) as store:
         assert store.count(preset="Common") == 30_000
+        assert store.count(preset="Common", preset_id=COMMON_ID) == 30_000
         assert store.count("walrus") == 1_000  # found by the notes alone
         for where, term in itertools.product(filters, terms):
             page_ms = _ms(lambda: store.page(0, 200, term, **where))  # noqa: B023

@@ -2,7 +2,7 @@
 
 The plain list walks the table's own id order; a search walks the FTS index in rowid order
 (the same ids), so both stop after one page whatever the size of the history. Leaving out
-the runs of evaluations and comparisons filters on `runs.source` as the rows are read, so
+the runs of evaluations filters on `runs.source` as the rows are read, so
 a page is still one page.
 
 A search also finds runs by their rating note, which has its own small FTS index
@@ -11,11 +11,17 @@ newest first and both cut at the page's end, so the big index is still read one 
 the count counts the union of both, so a run found by its texts and its note counts once.
 
 A filtered list reads its page's ids from an index first (``runs_rated`` when a rating is
-asked for, as rated runs are few; else ``runs_preset``, which holds the name ignoring case,
-the version, the id and the source), sorts only those ids, then reads the page's rows: a
-preset with 30,000 runs lists in milliseconds. Walking the table instead would be as fast
+asked for, as rated runs are few; else the preset's indexes, which hold the preset's id or
+name, the version, the id and the source), sorts only those ids, then reads the page's rows:
+a preset with 30,000 runs lists in milliseconds. Walking the table instead would be as fast
 for a common preset but read every run for a rare one. A name is compared with
 ``COLLATE NOCASE``, as that index is built, or the index could not serve it.
+
+A preset that exists now is filtered by its id (``runs_preset_id``) together with the runs
+recorded before runs knew their preset's id, by name (``runs_preset_named``): a rename
+keeps the runs, and a name deleted and created again starts a new preset. The two indexes'
+ids are merged newest first, like a search's two indexes. A name no preset has now is
+filtered by the name alone (``runs_preset``), so a deleted preset's runs are still found.
 
 In a search the FTS index leads (``CROSS JOIN`` keeps SQLite from starting with the preset's
 runs and asking FTS5 about each of them, which costs a full query per run).
@@ -26,6 +32,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from zerogpu_desktop.storage.history.arguments import (
+    checked_number,
+    checked_preset_id,
+    checked_text,
+)
 from zerogpu_desktop.storage.history.search import fts_query
 from zerogpu_desktop.storage.history.types import (
     RATING_FILTERS,
@@ -35,7 +46,14 @@ from zerogpu_desktop.storage.history.types import (
     status_from_db,
 )
 
-__all__ = ["SUMMARY_COLUMNS", "ListFilter", "count_query", "page_query", "summary_of"]
+__all__ = [
+    "SUMMARY_COLUMNS",
+    "ListFilter",
+    "checked_filter",
+    "count_query",
+    "page_query",
+    "summary_of",
+]
 
 SUMMARY_COLUMNS = (
     "runs.id, runs.created, runs.model, runs.preview, runs.truncation_status, "
@@ -43,17 +61,25 @@ SUMMARY_COLUMNS = (
     "runs.source, runs.preset_name, runs.demo, runs.preset_version, runs.rating, "
     "runs.rating_note"
 )
-#: The runs of one prompt: everything but the cells of evaluations and comparisons.
-_NOT_BATCH = "runs.source IN ('window', 'cli')"
+#: Everything but the cells of evaluations, thousands at a time. A comparison's columns are
+#: listed: a handful of runs someone started, looks at and rates.
+_NOT_BATCH = "runs.source != 'evaluate'"
+_BY_ID = "runs.preset_id = :preset_id"
+_UNLINKED = "runs.preset_id IS NULL AND runs.preset_name = :preset COLLATE NOCASE"
+_BY_NAME = "runs.preset_name = :preset COLLATE NOCASE"
 
 
 @dataclass(frozen=True, slots=True)
 class ListFilter:
     """Which runs a page or a count covers (see ``HistoryStore.page`` for each field).
 
+    ``preset_id`` is the id of the preset called ``preset`` now, when there is one: the
+    runs that know their preset's id are then kept by it, and only the runs without an id
+    by the name.
+
     Raises:
-        ValueError: A version without a preset, or a rating filter that is none of
-            RATING_FILTERS.
+        ValueError: A version without a preset, a preset id without its name, or a rating
+            filter that is none of RATING_FILTERS.
     """
 
     search: str = ""
@@ -61,22 +87,37 @@ class ListFilter:
     preset: str | None = None
     preset_version: int | None = None
     rating: RatingFilter | None = None
+    preset_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.preset is not None and not self.preset.strip():
             object.__setattr__(self, "preset", None)
+        if self.preset_id is not None and not self.preset_id:
+            object.__setattr__(self, "preset_id", None)
         if self.preset_version is not None and self.preset is None:
             raise ValueError("a preset version filter needs a preset name too")
+        if self.preset_id is not None and self.preset is None:
+            raise ValueError("a preset id filter needs the preset's name too")
         if self.rating is not None and self.rating not in RATING_FILTERS:
             raise ValueError(f"rating must be one of {RATING_FILTERS} or None")
 
-    def conditions(self) -> tuple[list[str], dict[str, Any]]:
-        """The filters as conditions on ``runs``, with their parameters (no search)."""
+    def conditions(self, preset_arm: str | None = None) -> tuple[list[str], dict[str, Any]]:
+        """The filters as conditions on ``runs``, with their parameters (no search).
+
+        ``preset_arm`` replaces the preset's condition with one half of it (see ``_arms``).
+        """
         conditions: list[str] = [] if self.batch_runs else [_NOT_BATCH]
         params: dict[str, Any] = {}
         if self.preset is not None:
-            conditions.append("runs.preset_name = :preset COLLATE NOCASE")
+            if preset_arm is not None:
+                conditions.append(preset_arm)
+            elif self.preset_id is not None:
+                conditions.append(f"({_BY_ID} OR ({_UNLINKED}))")
+            else:
+                conditions.append(_BY_NAME)
             params["preset"] = self.preset
+            if self.preset_id is not None:
+                params["preset_id"] = self.preset_id
         if self.preset_version is not None:
             conditions.append("runs.preset_version = :preset_version")
             params["preset_version"] = self.preset_version
@@ -98,18 +139,20 @@ def page_query(
     # Plain comparisons (no "OR :before IS NULL" trick), so SQLite and FTS5 turn them
     # into a range start on the id order instead of a filter applied while scanning.
     if query is None:
-        if before_id is not None:
-            conditions.insert(0, "runs.id < :before")
-        index = _index_for(where)
-        if index is None:
+        older = ["runs.id < :before"] if before_id is not None else []
+        arms = _arms(where)
+        if not arms:
             return (
-                f"SELECT {SUMMARY_COLUMNS} FROM runs {_where(conditions)}"
+                f"SELECT {SUMMARY_COLUMNS} FROM runs {_where([*older, *conditions])}"
                 "ORDER BY runs.id DESC LIMIT :limit OFFSET :offset"
             ), params
+        ids = " UNION ALL ".join(
+            f"SELECT runs.id FROM runs INDEXED BY {index} {_where([*older, *arm])}"
+            for index, arm in arms
+        )
         return (
-            f"SELECT {SUMMARY_COLUMNS} FROM runs WHERE runs.id IN (SELECT runs.id FROM runs "
-            f"INDEXED BY {index} {_where(conditions)}"
-            "ORDER BY runs.id DESC LIMIT :limit OFFSET :offset) ORDER BY runs.id DESC"
+            f"SELECT {SUMMARY_COLUMNS} FROM runs WHERE runs.id IN ({ids} "
+            "ORDER BY 1 DESC LIMIT :limit OFFSET :offset) ORDER BY runs.id DESC"
         ), params
     params["query"] = query
     texts = _matches("runs_fts", conditions, before_id)
@@ -125,9 +168,13 @@ def count_query(where: ListFilter) -> tuple[str, dict[str, Any]]:
     conditions, params = where.conditions()
     query = fts_query(where.search)
     if query is None:
-        index = _index_for(where)
-        table = f"runs INDEXED BY {index}" if index else "runs"
-        return f"SELECT count(*) FROM {table} {_where(conditions)}", params
+        arms = _arms(where)
+        if not arms:
+            return f"SELECT count(*) FROM runs {_where(conditions)}", params
+        counts = " + ".join(
+            f"(SELECT count(*) FROM runs INDEXED BY {index} {_where(arm)})" for index, arm in arms
+        )
+        return f"SELECT {counts}", params
     params["query"] = query
     # A UNION, not the notes' matches checked one by one against the texts: a prefix query
     # costs FTS5 about as much for one run as for all of them.
@@ -159,13 +206,19 @@ def summary_of(row: tuple[Any, ...]) -> RunSummary:
     )
 
 
-def _index_for(where: ListFilter) -> str | None:
-    """The index a filtered list without a search reads its ids from, if any (see above)."""
+def _arms(where: ListFilter) -> list[tuple[str, list[str]]]:
+    """The indexes a filtered list without a search reads its ids from, each with the
+    conditions it answers (see above); none for the plain list."""
     if where.rating is not None:
-        return "runs_rated"
-    if where.preset is not None:
-        return "runs_preset"
-    return None
+        return [("runs_rated", where.conditions()[0])]
+    if where.preset is None:
+        return []
+    if where.preset_id is None:
+        return [("runs_preset", where.conditions()[0])]
+    return [
+        ("runs_preset_id", where.conditions(_BY_ID)[0]),
+        ("runs_preset_named", where.conditions(_UNLINKED)[0]),
+    ]
 
 
 def _matches(index: str, conditions: list[str], before_id: int | None) -> str:
@@ -185,3 +238,27 @@ def _where(conditions: list[str]) -> str:
 
 def _and(conditions: list[str]) -> str:
     return "".join(f"AND {condition} " for condition in conditions)
+
+
+def checked_filter(
+    search: str,
+    batch_runs: bool,
+    preset: str | None,
+    version: int | None,
+    rating: RatingFilter | None,
+    preset_id: str | None,
+) -> ListFilter:
+    """The filter of ``HistoryStore.page`` and ``count``, its values' types checked first
+    (see ``arguments``)."""
+    if preset is not None:
+        checked_text(preset, "preset")
+    if version is not None:
+        checked_number(version, "preset_version")
+    return ListFilter(
+        checked_text(search, "search"),
+        batch_runs,
+        preset,
+        version,
+        rating,
+        checked_preset_id(preset_id),
+    )

@@ -235,9 +235,9 @@ note; evaluations remember the preset's id next to the version they already had.
 - ``runs_preset`` serves the History filter by preset name and version, newest first; it
   holds the source too, so leaving out evaluation runs needs no row either. Names
   are compared ignoring case because preset names are unique ignoring case: "summary" and
-  "Summary" are one preset, renamed, and must list together. The filter is by name, not by
-  id, because runs recorded before this version have only the name, and a name is what the
-  user picks. Partial: runs without a preset (most of them) are not in it.
+  "Summary" are one preset, renamed, and must list together. Runs recorded before this
+  version have only the name; schema 5 adds the indexes that filter by id. Partial: runs
+  without a preset (most of them) are not in it.
 - ``runs_rated`` holds only rated runs (a few, rated by hand among thousands), so "Rated
   good" is a short walk of a small index.
 - Notes are searched with the texts, through their own small FTS index (``runs_notes_fts``):
@@ -247,11 +247,31 @@ note; evaluations remember the preset's id next to the version they already had.
   every row of its table, and FTS5's own integrity check would call it damaged. The notes
   are kept once, in ``runs``; the index gives only ids."""
 
+_PRESET_IDS = """
+CREATE INDEX runs_preset_id ON runs (preset_id, preset_version, id, source)
+    WHERE preset_id IS NOT NULL;
+CREATE INDEX runs_preset_named
+    ON runs (preset_name COLLATE NOCASE, preset_id, preset_version, id, source)
+    WHERE preset_name IS NOT NULL;
+"""
+"""The History filter by preset goes by the preset's id, so a renamed preset keeps its runs
+and a name deleted and created again starts with none.
+
+- ``runs_preset_id`` serves the runs that know their preset's id, whatever it was called
+  when they ran. ``runs_preset_named`` serves the runs recorded before ids (their name with
+  a NULL id, one seek), which still belong to the preset of that name, and tells which
+  presets (ids) each name was used by, one seek per name and id, for the filter's choices.
+  A list reads both indexes and merges their ids, so a page is still one page and no run is
+  read row by row to tell the two kinds apart.
+- ``runs_preset`` stays: it serves a name that no preset has now (a deleted preset's runs,
+  by name alone) and the names the history has seen."""
+
 MIGRATIONS: tuple[str, ...] = (
     _CREATE_RUNS + INSERT_TRIGGER + DELETE_TRIGGER,
     _ADD_DEMO,
     _SOURCES_AND_EVALUATIONS,
     _PRESET_VERSIONS_AND_RATINGS,
+    _PRESET_IDS,
 )
 """SQL scripts; index n upgrades schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)

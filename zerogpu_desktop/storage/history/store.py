@@ -31,7 +31,18 @@ from pathlib import Path
 from types import TracebackType
 
 from zerogpu_desktop.storage.history import presets_seen
-from zerogpu_desktop.storage.history.listing import ListFilter, count_query, page_query, summary_of
+from zerogpu_desktop.storage.history.arguments import (
+    checked_number,
+    checked_preset_id,
+    checked_rating,
+    checked_text,
+)
+from zerogpu_desktop.storage.history.listing import (
+    checked_filter,
+    count_query,
+    page_query,
+    summary_of,
+)
 from zerogpu_desktop.storage.history.opening import open_history_db
 from zerogpu_desktop.storage.history.schema import (
     DELETE_TRIGGER,
@@ -40,7 +51,6 @@ from zerogpu_desktop.storage.history.schema import (
 )
 from zerogpu_desktop.storage.history.transactions import sqlite_errors, transaction
 from zerogpu_desktop.storage.history.types import (
-    RUN_RATINGS,
     DailyUsage,
     HistoryError,
     RatingFilter,
@@ -51,7 +61,7 @@ from zerogpu_desktop.storage.history.types import (
     rating_from_db,
     status_from_db,
 )
-from zerogpu_desktop.storage.history.values import row_params
+from zerogpu_desktop.storage.history.values import INSERT_SQL, RECORD_COLUMNS, row_params
 from zerogpu_desktop.storage.loaded import Loaded
 
 __all__ = [
@@ -66,39 +76,6 @@ __all__ = [
 HISTORY_FILE_NAME = "history.sqlite3"
 MAX_PAGE_SIZE = 1000
 """A list page above this is a bug (something trying to load everything)."""
-
-_RECORD_COLUMNS = (
-    "id",
-    "created",
-    "model",
-    "system_prompt",
-    "user_prompt",
-    "answer",
-    "input_tokens",
-    "output_tokens",
-    "total_tokens",
-    "truncation_status",
-    "truncation_note",
-    "duration_seconds",
-    "error_title",
-    "error_message",
-    "source",
-    "preset_name",
-    "demo",
-    "preset_id",
-    "preset_version",
-    "rating",
-    "rating_note",
-)
-_INSERT = (
-    "INSERT INTO runs (created, model, source, preset_name, preview, input_tokens, "
-    "output_tokens, total_tokens, truncation_status, truncation_note, duration_seconds, "
-    "error_title, error_message, demo, preset_id, preset_version, rating, rating_note, "
-    "system_prompt, user_prompt, answer) VALUES (:created, :model, :source, :preset_name, "
-    ":preview, :input_tokens, :output_tokens, :total_tokens, :truncation_status, "
-    ":truncation_note, :duration_seconds, :error_title, :error_message, :demo, :preset_id, "
-    ":preset_version, :rating, :rating_note, :system_prompt, :user_prompt, :answer)"
-)
 
 
 class HistoryStore:
@@ -152,7 +129,7 @@ class HistoryStore:
             HistoryError: The database refused the write (locked for too long, disk full).
         """
         with sqlite_errors("The run could not be saved to the history"):
-            cursor = self._conn.execute(_INSERT, row_params(run))
+            cursor = self._conn.execute(INSERT_SQL, row_params(run))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
@@ -166,7 +143,7 @@ class HistoryStore:
         with sqlite_errors("The runs could not be saved to the history"), transaction(self._conn):
             newest = self._conn.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0]
             self._conn.execute("DROP TRIGGER runs_ai")
-            cursor = self._conn.executemany(_INSERT, (row_params(run) for run in runs))
+            cursor = self._conn.executemany(INSERT_SQL, (row_params(run) for run in runs))
             self._conn.execute(
                 "INSERT INTO runs_fts (rowid, system_prompt, user_prompt, answer) "
                 "SELECT id, system_prompt, user_prompt, answer FROM runs WHERE id > ?",
@@ -195,12 +172,14 @@ class HistoryStore:
         its rating). The note is cleaned of control characters (see ``types.tidy_note``).
 
         Raises:
-            ValueError: ``rating`` is not "good", "bad" or None, or the note is longer than
+            ValueError: ``run_id`` is not a whole number from 1 to 2**63 - 1, ``rating`` is
+                not "good", "bad" or None, the note is not text or is longer than
                 MAX_RATING_NOTE characters (the sentence says so).
             HistoryError: The database refused the write.
         """
-        if rating is not None and rating not in RUN_RATINGS:
-            raise ValueError(f"rating must be one of {RUN_RATINGS} or None, not {rating!r}")
+        checked_number(run_id, "run_id")
+        rating = checked_rating(rating)
+        note = checked_text(note, "note")
         cleaned = clean_note(note) if rating is not None else None
         with sqlite_errors("The rating could not be saved to the history"):
             cursor = self._conn.execute(
@@ -240,14 +219,14 @@ class HistoryStore:
 
     def get(self, run_id: int) -> RunRecord | None:
         """The full run with id ``run_id``, or None if there is none."""
-        columns = ", ".join(_RECORD_COLUMNS)
+        columns = ", ".join(RECORD_COLUMNS)
         with sqlite_errors("The run could not be read"):
             row = self._conn.execute(
                 f"SELECT {columns} FROM runs WHERE id = ?", (run_id,)
             ).fetchone()
         if row is None:
             return None
-        values = dict(zip(_RECORD_COLUMNS, row, strict=True))
+        values = dict(zip(RECORD_COLUMNS, row, strict=True))
         values["truncation_status"] = status_from_db(values["truncation_status"])
         values["demo"] = bool(values["demo"])
         values["rating"] = rating_from_db(values["rating"])
@@ -268,6 +247,7 @@ class HistoryStore:
         preset: str | None = None,
         preset_version: int | None = None,
         rating: RatingFilter | None = None,
+        preset_id: str | None = None,
     ) -> list[RunSummary]:
         """One page of the history list, newest first, optionally searched and filtered.
 
@@ -277,21 +257,28 @@ class HistoryStore:
             search: Search box text (see ``search``); blank lists everything. It finds
                 runs by their prompts, their answer or their rating note.
             before_id: Only runs older than this id: keyset paging for scrolling.
-            batch_runs: Include the runs of evaluations and comparisons (thousands at a
-                time, so the History panel can leave them out).
+            batch_runs: Include the cells of evaluations (thousands at a time, so the
+                History panel can leave them out); a comparison's runs are always listed.
             preset: Only runs of the preset with this name, ignoring case (preset names
                 are unique ignoring case); blank means any.
             preset_version: Only runs of this version of ``preset``.
             rating: Only runs rated "good", "bad", or either ("rated").
+            preset_id: The id of the preset called ``preset`` now, if one is: then only
+                its runs, whatever it was called when they ran, and the runs without an id
+                under that name (recorded before runs knew their preset's id). Without it,
+                every run under that name.
 
         Raises:
             ValueError: ``offset`` is negative, ``limit`` is out of range, a version is
-                given without a preset, or ``rating`` is not a known filter.
+                given without a preset or is no whole number from 1 to 2**63 - 1, or
+                ``rating`` is not a known filter.
             HistoryError: The database could not be read.
         """
         if offset < 0 or not 0 < limit <= MAX_PAGE_SIZE:
             raise ValueError(f"bad page: offset={offset}, limit={limit}")
-        where = ListFilter(search, batch_runs, preset, preset_version, rating)
+        if before_id is not None:
+            checked_number(before_id, "before_id")
+        where = checked_filter(search, batch_runs, preset, preset_version, rating, preset_id)
         sql, params = page_query(where, offset, limit, before_id)
         with sqlite_errors("The history could not be read"):
             rows = self._conn.execute(sql, params).fetchall()
@@ -305,9 +292,11 @@ class HistoryStore:
         preset: str | None = None,
         preset_version: int | None = None,
         rating: RatingFilter | None = None,
+        preset_id: str | None = None,
     ) -> int:
         """How many runs there are, or how many ``page`` would list in all (same filters)."""
-        sql, params = count_query(ListFilter(search, batch_runs, preset, preset_version, rating))
+        where = checked_filter(search, batch_runs, preset, preset_version, rating, preset_id)
+        sql, params = count_query(where)
         with sqlite_errors("The history could not be read"):
             row = self._conn.execute(sql, params).fetchone()
         return int(row[0])
@@ -321,10 +310,25 @@ class HistoryStore:
         with sqlite_errors("The history could not be read"):
             return presets_seen.names(self._conn)
 
-    def preset_versions(self, name: str) -> list[int]:
-        """The versions of preset ``name`` (ignoring case) the history has runs of, ascending."""
+    def preset_names_and_ids(self) -> list[tuple[str, str | None]]:
+        """Each preset name the history has runs under, with each preset id those runs had.
+
+        None for runs recorded before runs knew their preset's id. Tells a name of a preset
+        that exists now (renamed since, say) from one only the history remembers.
+        """
         with sqlite_errors("The history could not be read"):
-            return presets_seen.versions(self._conn, name)
+            return presets_seen.names_and_ids(self._conn)
+
+    def preset_versions(self, name: str, preset_id: str | None = None) -> list[int]:
+        """The versions of preset ``name`` (ignoring case) the history has runs of, ascending.
+
+        With ``preset_id`` (see ``page``), the versions of that preset's runs and of the
+        runs without an id under ``name``.
+        """
+        name = checked_text(name, "preset name")
+        preset_id = checked_preset_id(preset_id)
+        with sqlite_errors("The history could not be read"):
+            return presets_seen.versions(self._conn, name, preset_id)
 
     def usage_by_day(self, days: int = 30, *, today: dt.date | None = None) -> list[DailyUsage]:
         """Runs and tokens per local calendar day and model, oldest day first.

@@ -38,6 +38,24 @@ from zerogpu_desktop.storage.history.types import (
     tidy_note,
 )
 
+RECORD_COLUMNS: tuple[str, ...] = (
+    *("id", "created", "model", "system_prompt", "user_prompt", "answer", "input_tokens"),
+    *("output_tokens", "total_tokens", "truncation_status", "truncation_note"),
+    *("duration_seconds", "error_title", "error_message", "source", "preset_name", "demo"),
+    *("preset_id", "preset_version", "rating", "rating_note"),
+)
+"""The columns of a full ``RunRecord``, in its fields' names."""
+INSERT_SQL = (
+    "INSERT INTO runs (created, model, source, preset_name, preview, input_tokens, "
+    "output_tokens, total_tokens, truncation_status, truncation_note, duration_seconds, "
+    "error_title, error_message, demo, preset_id, preset_version, rating, rating_note, "
+    "system_prompt, user_prompt, answer) VALUES (:created, :model, :source, :preset_name, "
+    ":preview, :input_tokens, :output_tokens, :total_tokens, :truncation_status, "
+    ":truncation_note, :duration_seconds, :error_title, :error_message, :demo, :preset_id, "
+    ":preset_version, :rating, :rating_note, :system_prompt, :user_prompt, :answer)"
+)
+"""The INSERT that ``row_params`` fills."""
+
 SQLITE_MAX_INT = 2**63 - 1
 LATEST_STORABLE_TIME = 253_402_300_799.0
 """9999-12-31 23:59:59 UTC: the last second every platform's date functions can show."""
