@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from zerogpu_desktop.workbench.word_diff import (
+    MAX_LINES,
     MAX_WORDS,
     different_paragraphs,
     paragraphs,
@@ -96,3 +97,35 @@ def test_different_paragraphs_keeps_only_what_tells_the_texts_apart() -> None:
         [False, True, False],
     ]
     assert different_paragraphs([left, third]) == [[False, False, False]] * 2
+
+
+def _paragraphs(count: int, changed_every: int) -> tuple[str, str]:
+    old = "\n\n".join(f"Paragraph {i} is about topic {i % 7}." for i in range(count))
+    new = "\n\n".join(
+        f"Paragraph {i} is about topic {i % 7}." if i % changed_every else f"Paragraph {i} is new."
+        for i in range(count)
+    )
+    return old, new
+
+
+def test_many_paragraphs_apart_by_blank_lines_diff_quickly() -> None:
+    old, new = _paragraphs(2_000, 10)
+    started = time.monotonic()
+    diff = word_diff(old, new, deadline=time.monotonic() + 0.2)
+    assert time.monotonic() - started < 1.0
+    assert len(diff.new_ranges) == 200
+
+
+def test_beyond_max_lines_only_the_middle_between_shared_ends_is_marked() -> None:
+    shared = "".join(f"line {i}\n" for i in range(MAX_LINES))
+    old = shared + "the old middle\n" + shared
+    new = shared + "the new middle\n" + shared
+    started = time.monotonic()
+    diff = word_diff(old, new)
+    assert time.monotonic() - started < 1.0
+    assert diff.by_lines
+    assert _marked(new, diff.new_ranges) == ["the new middle"]
+    few = "\n".join("x" * (i % 3) for i in range(MAX_LINES * 6))
+    started = time.monotonic()
+    word_diff(few, few[::-1])
+    assert time.monotonic() - started < 1.0

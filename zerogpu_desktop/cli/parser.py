@@ -94,7 +94,9 @@ def _send_arguments(parser: argparse.ArgumentParser, *, compare: bool = False) -
             dest="preset_version",
             type=int,
             metavar="V",
-            help="run this version of the --preset as it was (without restoring it)",
+            help="run this version of the --preset as it was (without restoring it); the run "
+            "is recorded with this version unless --system, --model or --input-limit change "
+            "what is sent",
         )
     parser.add_argument(
         "--var",

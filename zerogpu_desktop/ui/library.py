@@ -93,6 +93,7 @@ class Library(QObject):
         self.presets = PresetsPanel(preset_store, self.snapshot, dialog_parent)
         self.history = HistoryPanel(None, dialog_parent)
         self.history.use_service(history)
+        self.history.set_presets(preset_store)
         self.usage = UsageView(None, dialog_parent)
         self.transfer = PresetTransfer(preset_store, self.presets, self._dialogs, dialog_parent)
         # The docks exist from the window's first frame; the panels move in now, so nothing
@@ -106,6 +107,8 @@ class Library(QObject):
         self.presets.renamed.connect(self._on_preset_renamed)
         self.presets.deleted.connect(self._on_preset_deleted)
         self.presets.restored.connect(self._on_preset_restored)
+        for changed in (self.presets.saved, self.presets.renamed, self.presets.deleted):
+            changed.connect(lambda *_: self.history.refresh_if_loaded())  # its preset filter
         for source in (self.presets, self.history, self.transfer):
             source.message.connect(self.message.emit)
             source.problem.connect(self.problem.emit)
