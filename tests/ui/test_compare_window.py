@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -98,6 +99,15 @@ def test_three_models_side_by_side_a_slow_and_a_failing_column(
     runs = store.page(0, 10, batch_runs=True)
     assert sorted(run.source for run in runs) == ["compare"] * 3
     assert unnamed(interactive_widgets(compare)) == []
+    # What a screen reader gets (Qt's accessibility interface is what AT-SPI serves).
+    figures = QAccessible.queryAccessibleInterface(fast.figures)
+    assert figures.text(QAccessible.Text.Name) == f"Figures of {MODEL}"
+    spoken = figures.text(QAccessible.Text.Description)
+    assert spoken.startswith("In ")
+    assert "tokens" in spoken
+    assert "truncat" in spoken.lower()
+    state = QAccessible.queryAccessibleInterface(failing.state)
+    assert state.text(QAccessible.Text.Description) == failing.state.text()
 
 
 def test_esc_cancels_every_column_and_each_is_recorded(
