@@ -15,16 +15,12 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
-from zerogpu_desktop.ui.history_service import HistoryService
 from zerogpu_desktop.ui.run_bridge import RunBridge
-from zerogpu_desktop.ui.settings_holder import SettingsHolder
 from zerogpu_desktop.ui.tasks import TaskKeeper
 
 if TYPE_CHECKING:
     import asyncio
     from collections.abc import Callable
-
-    import httpx
 
     from zerogpu_desktop.workbench.compare import CompareColumn
     from zerogpu_desktop.workbench.connection import Connection
@@ -37,11 +33,8 @@ class CompareBridge(QObject):
     """Starts and cancels the window's one comparison, and reports each column on its own.
 
     Args:
-        runs: The window's runs: the connection, the key check, the calibration book, the log file.
-        settings: The model memory the columns share with the window's runs.
-        history: Where each column is recorded as a run.
+        runs: The window's runs: the connection, the key check, and the Runner of each batch.
         tasks: The window's tasks; quitting cancels the comparison through them.
-        transport: An httpx transport for every request (tests).
 
     Signals:
         running_changed(bool): a comparison started, or every column ended.
@@ -59,19 +52,13 @@ class CompareBridge(QObject):
     def __init__(
         self,
         runs: RunBridge,
-        settings: SettingsHolder,
-        history: HistoryService,
         tasks: TaskKeeper,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._runs = runs
-        self._settings = settings
-        self._history = history
         self._tasks = tasks
-        self._transport = transport
         self._task: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
@@ -109,18 +96,8 @@ class CompareBridge(QObject):
         import contextlib
 
         from zerogpu_desktop.workbench.compare import run_columns
-        from zerogpu_desktop.workbench.runner import Runner
 
-        runner = Runner(
-            source="window",
-            history_source="compare",
-            calibration=self._runs.calibration,
-            models=self._settings.models,
-            history=self._history,
-            concurrency=len(columns),
-            transport=self._transport,
-        )
-        runner.log_file = self._runs.log_file
+        runner = self._runs.batch_runner("compare", len(columns))
         try:
             with contextlib.suppress(asyncio.CancelledError):
                 await run_columns(

@@ -255,10 +255,9 @@ class CompareColumnView(QFrame):
     # -- rating -----------------------------------------------------------------------
 
     def _set_rating_enabled(self, enabled: bool) -> None:
-        for control in (self.good_button, self.bad_button, self.note_edit):
-            control.setEnabled(enabled)
         tip = "" if enabled else "Rating is possible once the answer is in the history."
         for control in (self.good_button, self.bad_button, self.note_edit):
+            control.setEnabled(enabled)
             control.setToolTip(tip)
 
     def set_rating(self, rating: str | None) -> None:

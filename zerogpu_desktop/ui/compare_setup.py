@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +29,7 @@ from zerogpu_desktop.storage.presets.versions import PresetVersion
 from zerogpu_desktop.ui.controls import FOCUS_RING
 from zerogpu_desktop.ui.editors import EditorSet
 from zerogpu_desktop.ui.evaluate_models import ModelChooser
+from zerogpu_desktop.ui.preset_version_text import version_heading
 from zerogpu_desktop.workbench.compare import (
     MAX_COLUMNS,
     CompareColumn,
@@ -163,10 +163,7 @@ class CompareSetup(QWidget):
         self._show_mode()
 
     def _version_item(self, version: PresetVersion, preset: Preset, ticked: bool) -> None:
-        moment = datetime.fromtimestamp(version.created)
-        when = f"{moment.day} {moment:%b %H:%M}"
-        current = " (current)" if version.number == preset.version else ""
-        item = QListWidgetItem(f"v{version.number}{current} · {when}", self.versions_list)
+        item = QListWidgetItem(version_heading(version, preset.version), self.versions_list)
         item.setData(Qt.ItemDataRole.UserRole, version.number)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
@@ -204,10 +201,10 @@ class CompareSetup(QWidget):
 
         Versions send their own prompts, which may use variables the editors do not.
         """
-        preset = self._preset and self._presets.get_by_id(self._preset.preset_id)
-        if self.mode == MODELS or preset is None:
+        chosen = self._ticked_versions()
+        if self.mode == MODELS or chosen is None:
             return spec
-        versions = [self._presets.version(preset.name, n) for n in self._ticked_numbers()]
+        preset, versions = chosen
         return replace(
             spec,
             system_prompt="\n".join(version.system_prompt for version in versions),
@@ -223,10 +220,17 @@ class CompareSetup(QWidget):
         """
         if self.mode == MODELS:
             return model_columns(spec, self.models_chooser.models())
-        preset = self._preset and self._presets.get_by_id(self._preset.preset_id)
-        if preset is None:
+        chosen = self._ticked_versions()
+        if chosen is None:
             raise CompareError("Load a preset first: its versions are what is compared.")
-        numbers = self._ticked_numbers()
-        versions = [self._presets.version(preset.name, number) for number in numbers]
+        preset, versions = chosen
         model = self.version_model_edit.text().strip() or None
         return version_columns(spec, preset, versions, model)
+
+    def _ticked_versions(self) -> tuple[Preset, list[PresetVersion]] | None:
+        """The listed preset as it is now (renamed, maybe) and its ticked versions, read once."""
+        preset = self._preset and self._presets.get_by_id(self._preset.preset_id)
+        if preset is None:
+            return None
+        ticked = set(self._ticked_numbers())
+        return preset, [v for v in self._presets.versions(preset.name) if v.number in ticked]

@@ -88,13 +88,7 @@ class CompareWindow(QWidget):
         self.columns: list[CompareColumnView] = []
         self._started = 0.0
         self._display_generation = 0
-        self.bridge = CompareBridge(
-            session.runs,
-            session.settings,
-            session.history,
-            session.tasks,
-            parent=self,
-        )
+        self.bridge = CompareBridge(session.runs, session.tasks, parent=self)
         self.setup = CompareSetup(
             parts.editors, parts.presets, parts.loaded_preset, lambda: session.runs.demo, self
         )
@@ -345,7 +339,7 @@ class CompareWindow(QWidget):
             if view.history_id is None:
                 return
             self._history.rate(view.history_id, rating, note)  # type: ignore[arg-type]
-            word = {"good": "good", "bad": "bad"}.get(str(rating), "not rated")
+            word = rating if rating else "not rated"
             self._say(f"The answer from {safe_for_display(view.label)} is {word}.")
 
         return rate

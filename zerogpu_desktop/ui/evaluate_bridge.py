@@ -21,15 +21,11 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from zerogpu_desktop.ui.history_service import HistoryService
 from zerogpu_desktop.ui.run_bridge import RunBridge
-from zerogpu_desktop.ui.settings_holder import SettingsHolder
 from zerogpu_desktop.ui.tasks import TaskKeeper
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
-
-    import httpx
 
     from zerogpu_desktop.workbench.connection import Connection
     from zerogpu_desktop.workbench.evaluate.engine import EvaluationProgress, Evaluator
@@ -50,12 +46,9 @@ class EvaluateBridge(QObject):
     """Starts, reports and cancels the window's one evaluation.
 
     Args:
-        runs: The window's runs: the connection, the key check, the calibration book, the log file.
-        settings: The model memory the cells share with the window's runs.
-        history: Where each cell is recorded as a run.
+        runs: The window's runs: the connection, the key check, and the Runner of each batch.
         tasks: The window's tasks; quitting cancels the evaluation through them.
         data_dir: The data folder holding the store.
-        transport: An httpx transport for every request (tests).
 
     Signals:
         running_changed(bool): an evaluation started, or ended however it ended.
@@ -76,21 +69,15 @@ class EvaluateBridge(QObject):
     def __init__(
         self,
         runs: RunBridge,
-        settings: SettingsHolder,
-        history: HistoryService,
         tasks: TaskKeeper,
         data_dir: Path,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._runs = runs
-        self._settings = settings
-        self._history = history
         self._tasks = tasks
         self.data_dir = data_dir
-        self._transport = transport
         self._running = False
         self._cancel_asked = False
         self._evaluator: Evaluator | None = None
@@ -174,16 +161,7 @@ class EvaluateBridge(QObject):
             store = await worker.run(
                 open_evaluation_store, self.data_dir, timeout=STORE_OPEN_SECONDS
             )
-            runner = Runner(
-                source="window",
-                history_source="evaluate",
-                calibration=self._runs.calibration,
-                models=self._settings.models,
-                history=self._history,
-                concurrency=plan.concurrency,
-                transport=self._transport,
-            )
-            runner.log_file = self._runs.log_file
+            runner = self._runs.batch_runner("evaluate", plan.concurrency)
             evaluator = Evaluator(runner, worker, store, on_progress=self._on_engine_progress)
             self._evaluator = evaluator
             if resume is None:

@@ -94,14 +94,7 @@ class EvaluatePanel(QWidget):
         self.setAccessibleName("Evaluate")
         self.setObjectName("evaluatePanel")
         FileDrop(self, self.open_dataset, lambda: not self.bridge.is_running)
-        self.bridge = EvaluateBridge(
-            session.runs,
-            session.settings,
-            session.history,
-            session.tasks,
-            parts.data_dir,
-            parent=self,
-        )
+        self.bridge = EvaluateBridge(session.runs, session.tasks, parts.data_dir, parent=self)
         self._presets = parts.presets
         self.setup = EvaluateSetup(
             parts.editors, parts.presets, session.tasks, lambda: session.runs.demo, self

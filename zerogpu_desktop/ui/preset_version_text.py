@@ -21,6 +21,7 @@ __all__ = [
     "MODEL_CHARS",
     "changed_count",
     "changed_labels",
+    "version_heading",
     "version_lines",
     "version_time",
     "version_title",
@@ -53,6 +54,12 @@ def version_title(version: PresetVersion, current: int | None) -> str:
     return f"{title} · current" if version.number == current else title
 
 
+def version_heading(version: PresetVersion, current: int | None) -> str:
+    """ "v3 · 2 Dec 14:05 · current": a version as a list names it (Presets, Compare)."""
+    heading = f"v{version.number} · {version_time(version.created)}"
+    return f"{heading} · current" if version.number == current else heading
+
+
 def changed_labels(diffs: Sequence[FieldDiff]) -> list[str]:
     """The labels of the fields that differ, in the order the fields are shown."""
     return [diff.label for diff in diffs if diff.changed]
@@ -69,9 +76,7 @@ def version_lines(
         changed: The labels of the fields changed since the version before it; None for
             the first version.
     """
-    first = f"v{version.number} · {version_time(version.created)}"
-    if version.number == current:
-        first += " · current"
+    first = version_heading(version, current)
     model = safe_for_display(version.model) or "(no model)"
     if len(model) > MODEL_CHARS:
         model = model[: MODEL_CHARS - 1] + "…"

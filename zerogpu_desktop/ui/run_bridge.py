@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import httpx
 
     from zerogpu_desktop.api.tokens import TokenCalibration
+    from zerogpu_desktop.storage.history.types import RunSource
     from zerogpu_desktop.workbench.connection import Connection
     from zerogpu_desktop.workbench.learning import CalibrationBook
     from zerogpu_desktop.workbench.outcome import RunOutcome
@@ -149,6 +150,26 @@ class RunBridge(QObject):
         return resolve_connection(
             self._settings.current, self._overrides, api_key=self._keys.api_key
         )
+
+    def batch_runner(self, history_source: RunSource, concurrency: int) -> Runner:
+        """A Runner of its own for an evaluation or a comparison, with `concurrency` lanes.
+
+        It shares what the window's runs share (calibration, model memory, history, log
+        file and transport); its caller closes it when the batch ends.
+        """
+        from zerogpu_desktop.workbench.runner import Runner
+
+        runner = Runner(
+            source="window",
+            history_source=history_source,
+            calibration=self.calibration,
+            models=self._settings.models,
+            history=self._history,
+            concurrency=concurrency,
+            transport=self._transport,
+        )
+        runner.log_file = self.log_file
+        return runner
 
     def not_ready(self) -> str | None:
         """Why a batch (an evaluation, a comparison) cannot be sent yet, as one line: no key
