@@ -189,6 +189,10 @@ class PresetVersionsView(QWidget):
             self.empty_label.setText("No versions yet: save the preset to keep one.")
         self.list.setVisible(bool(versions))
         self.empty_label.setVisible(not versions)
+        # With nothing to act on, the buttons would only take height from the presets list
+        # (squeezed flat when the Evaluate panel shares the window's height).
+        for button in (self.diff_button, self.restore_button, self.compare_button):
+            button.setVisible(bool(versions))
         self._set_growing()
         self._update_buttons()
 
